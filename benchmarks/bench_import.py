@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""Start-up cost: `import magcalc` and the first search in a fresh process.
+
+Baseline: a bare `python -c pass` start, measured in the same run. Each figure is the
+median of several fresh interpreter starts.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+
+RUNS = 15
+
+
+def _wall(code: str) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True)
+    return time.perf_counter() - start
+
+
+def _inner(code: str) -> float:
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return float(out.stdout.strip())
+
+
+FIRST_SEARCH = """
+import time
+t0 = time.perf_counter()
+import magcalc
+magcalc.search_foods("spinach boiled", limit=5)
+print(time.perf_counter() - t0)
+"""
+
+
+def main() -> None:
+    bare = statistics.median(_wall("pass") for _ in range(RUNS))
+    imported = statistics.median(_wall("import magcalc") for _ in range(RUNS))
+    first = statistics.median(_inner(FIRST_SEARCH) for _ in range(RUNS))
+    print("start-up (median of", RUNS, "fresh interpreters)")
+    print(f"  bare interpreter start         {bare * 1e3:8.1f} ms   (baseline)")
+    print(f"  python -c 'import magcalc'     {imported * 1e3:8.1f} ms")
+    print(f"  -> import adds                 {(imported - bare) * 1e3:8.1f} ms   (target <= 150)")
+    print(f"  first search incl. table load  {first * 1e3:8.1f} ms   (target <= 150)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,171 @@
+"""
+magcalc: magnesium intake from foods and supplements, against reference values.
+
+Submodules load on first use (PEP 562), so ``import magcalc`` stays fast and
+pint, pydantic and the food table are only loaded when a function needs them.
+
+The public API::
+
+    search_foods, get_food, serving, food_magnesium     foods (bundled USDA SR Legacy)
+    Food, Portion, FoodMatch, Serving, FoodTable        food models
+    supplement_forms, get_form, Supplement, parse_label supplements
+    Person                                              people
+    reference_values, frameworks, ReferenceValues       reference values
+    Intake, assess, Assessment                          assessment
+    parse_amount, Amount, get_registry                  units and amounts
+    MagcalcError and its subclasses                     errors
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from magcalc.errors import (
+    AmountError,
+    DiaryError,
+    FdcAuthError,
+    FdcError,
+    FdcNotFoundError,
+    FdcRateLimitError,
+    FdcResponseError,
+    FdcUnavailableError,
+    InputError,
+    MagcalcError,
+    NoMagnesiumDataError,
+    NoPortionError,
+    NoReferenceValueError,
+    PersonError,
+    SupplementError,
+    UnknownFoodError,
+    UnknownFormError,
+    UnknownFrameworkError,
+    UnknownUnitError,
+)
+
+if TYPE_CHECKING:
+    from magcalc.assessment import Assessment, Intake, assess
+    from magcalc.foods import (
+        Food,
+        FoodMatch,
+        FoodTable,
+        Portion,
+        Serving,
+        food_magnesium,
+        get_food,
+        search_foods,
+        serving,
+    )
+    from magcalc.people import Person
+    from magcalc.references import ReferenceValues, frameworks, reference_values
+    from magcalc.supplements import (
+        Supplement,
+        SupplementForm,
+        get_form,
+        parse_label,
+        supplement_forms,
+    )
+    from magcalc.units import Amount, get_registry, parse_amount
+
+# The single source of the version (pyproject reads it): importlib.metadata costs ~25 ms.
+__version__ = "0.1.0"
+
+# name -> submodule that defines it; resolved lazily by __getattr__.
+_LAZY: dict[str, str] = {
+    "Food": "foods",
+    "FoodMatch": "foods",
+    "FoodTable": "foods",
+    "Portion": "foods",
+    "Serving": "foods",
+    "food_magnesium": "foods",
+    "get_food": "foods",
+    "search_foods": "foods",
+    "serving": "foods",
+    "Supplement": "supplements",
+    "SupplementForm": "supplements",
+    "get_form": "supplements",
+    "parse_label": "supplements",
+    "supplement_forms": "supplements",
+    "Person": "people",
+    "ReferenceValues": "references",
+    "frameworks": "references",
+    "reference_values": "references",
+    "Assessment": "assessment",
+    "Intake": "assessment",
+    "assess": "assessment",
+    "Amount": "units",
+    "get_registry": "units",
+    "parse_amount": "units",
+}
+_SUBMODULES = {
+    "assessment",
+    "cli",
+    "errors",
+    "foods",
+    "people",
+    "references",
+    "supplements",
+    "units",
+}
+
+__all__ = [
+    "Amount",
+    "AmountError",
+    "Assessment",
+    "DiaryError",
+    "FdcAuthError",
+    "FdcError",
+    "FdcNotFoundError",
+    "FdcRateLimitError",
+    "FdcResponseError",
+    "FdcUnavailableError",
+    "Food",
+    "FoodMatch",
+    "FoodTable",
+    "InputError",
+    "Intake",
+    "MagcalcError",
+    "NoMagnesiumDataError",
+    "NoPortionError",
+    "NoReferenceValueError",
+    "Person",
+    "PersonError",
+    "Portion",
+    "ReferenceValues",
+    "Serving",
+    "Supplement",
+    "SupplementError",
+    "SupplementForm",
+    "UnknownFoodError",
+    "UnknownFormError",
+    "UnknownFrameworkError",
+    "UnknownUnitError",
+    "__version__",
+    "assess",
+    "food_magnesium",
+    "frameworks",
+    "get_food",
+    "get_form",
+    "get_registry",
+    "parse_amount",
+    "parse_label",
+    "reference_values",
+    "search_foods",
+    "serving",
+    "supplement_forms",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is not None:
+        value = getattr(importlib.import_module(f"magcalc.{module}"), name)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f"magcalc.{name}")
+    raise AttributeError(f"module 'magcalc' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(__all__) | _SUBMODULES)

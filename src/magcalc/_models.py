@@ -1,0 +1,58 @@
+"""Shared pydantic plumbing: frozen value models whose validation errors are MagcalcErrors."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from magcalc.errors import InputError, MagcalcError
+
+__all__ = ["InputModel", "ValueModel", "as_magcalc_error"]
+
+
+def as_magcalc_error(err: ValidationError, cls: type[InputError] = InputError) -> MagcalcError:
+    """
+    The MagcalcError for a pydantic ValidationError, naming the field.
+
+    A MagcalcError raised inside a validator is returned as it was raised; anything
+    else becomes ``cls`` with the field, what was wrong and the value given.
+    """
+    first = err.errors()[0]
+    cause = first.get("ctx", {}).get("error")
+    if isinstance(cause, MagcalcError):
+        return cause
+    field = ".".join(str(p) for p in first["loc"]) or None
+    message = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        message = "is not a known argument"
+    where = f"{field}: " if field else ""
+    given = first.get("input")
+    shown = repr(given)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    suffix = f" (got {shown})" if first["type"] not in ("missing",) and field else ""
+    return cls(f"{where}{message}{suffix}", field=field)
+
+
+class ValueModel(BaseModel):
+    """A frozen value: hashable, comparable, JSON-serialisable."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+class InputModel(BaseModel):
+    """
+    A frozen model built from user input: unknown fields are refused and every
+    validation problem surfaces as a :class:`~magcalc.errors.MagcalcError`
+    subclass (``error_class``) that names the field.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    error_class: ClassVar[type[InputError]] = InputError
+
+    def __init__(self, /, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as err:
+            raise as_magcalc_error(err, type(self).error_class) from None

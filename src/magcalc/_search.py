@@ -1,0 +1,659 @@
+"""Food search: a small inverted index that ranks foods the way people type them.
+
+Private: :class:`magcalc.foods.FoodTable` owns one :class:`SearchIndex` and
+exposes it through ``search``. The ranking is explained in
+:func:`magcalc.foods.search_foods`; its weights are tuned on the evaluation set
+in ``tests/data/search_eval.csv`` and measured by ``benchmarks/bench_search.py``.
+
+How a query is scored
+---------------------
+1. Text is lower-cased, split into words, stop words dropped and plurals made
+   singular; the same is done to every USDA description.
+2. Query words not in the vocabulary are corrected: two words that form one
+   USDA word are joined ("soy milk" -> "soymilk"), typos are mapped to the
+   closest word (rapidfuzz ratio), and a prefix is completed.
+3. Coverage: the share of the query's idf weight that a description contains
+   (synonyms and compound words such as "kiwi" -> "kiwifruit" count too).
+4. Adjustments, all read from the structure of USDA descriptions:
+
+   * Extra words cost in proportion to their rarity ("sheep" or "sockeye" make a
+     variant, "vitamin" hardly does); a hyphenated word ("air-popped") counts once.
+     Words that only restate a default cost nothing: neutral words ("whole",
+     "drained"), the category prefix, an "A or B" segment ("large or small curd"),
+     a negated one ("no cheese"), ingredients ("made from soy and wheat", "from
+     roasted kernels") and what a food is "prepared with" unless it is another food.
+   * Words marking a processed variant ("canned", "flavor", "unenriched") cost
+     more; per group, the usual selling state is not a variant (dried spices and
+     nuts, canned soup).
+   * Another food costs more: a later segment or "prepared with" that names a food
+     whose own entries live in another food group ("Bacon, turkey", "Bagels, egg",
+     "oil-roasted", "with milk"), a food after the name's first word ("cashew
+     butter") and the dish of a "Soup, ..."/"Sauce, ..." entry.
+   * The food's name earns a bonus: the first segment, or the one after a category
+     or species prefix ("Nuts, almonds", "Pork, cured, bacon").
+   * A popularity prior: more USDA household measures, the Food Distribution
+     Program staple, and USDA's own generic markers ("all types", "all grades",
+     "unspecified", "regular", "plain", "original", "most common type").
+   * Default preparation when none is typed: raw (or no preparation, or dried
+     nuts) for fruits, vegetables and nuts; cooked for legumes, grains and meats,
+     but only for foods USDA also lists cooked (raw tofu is eaten as is); luncheon
+     meats count as half cooked (sold ready to eat). Everyday names can imply a
+     preparation (oatmeal, corn on the cob).
+   * Salt: "without salt" for home-cooked foods, salted for manufactured ones
+     (butter, chips, canned fish), unless salt is typed.
+   * Query words that stand next to each other earn a bonus; baby, fast-food,
+     restaurant and branded items are penalised unless the query asks for them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import gc
+import itertools
+import math
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = ["SearchIndex", "singular", "tokens"]
+
+_STOPWORDS = frozenset(
+    "a an and or of in on to the for with without from by as at per ns nfs".split()
+)
+# Words that describe a default rather than a variant: no penalty when a description has them.
+_NEUTRAL = frozenset(
+    "all commercial commercially variety regular without salt mature drained solid edible "
+    "purchased enriched plain raw fresh ripe average year round whole type "
+    "ready serve prepared cooked heat unsweetened unfortified granulated sliced pre water".split()
+)
+# Everyday names -> the words USDA uses for the same food.
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "hotdog": ("frankfurter",), "wiener": ("frankfurter",), "oatmeal": ("oat",),
+    "porridge": ("oat",), "spaghetti": ("pasta",), "macaroni": ("pasta",), "noodle": ("pasta",),
+    "mayo": ("mayonnaise",), "garbanzo": ("chickpea",), "venison": ("deer",),
+    "ketchup": ("catsup",), "yoghurt": ("yogurt",), "courgette": ("zucchini",),
+    "aubergine": ("eggplant",), "prawn": ("shrimp",), "cilantro": ("coriander",),
+    "scallion": ("onion",), "soda": ("carbonated",), "pop": ("carbonated",),
+    "oj": ("orange",), "pb": ("peanut",), "skim": ("nonfat",),
+}  # fmt: skip
+# Everyday names of more than one word -> the USDA words (after stop words go).
+_PHRASES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("corn", "cob"): ("corn", "sweet"), ("hot", "dog"): ("frankfurter",),
+    ("french", "fry"): ("potato", "french", "fried"), ("jelly", "bean"): ("jellybean",),
+}  # fmt: skip
+# Everyday names that imply a preparation: oatmeal and porridge are cooked oats,
+# corn on the cob is boiled. Implied words are not required but earn the prep bonus.
+_IMPLIED: dict[str, tuple[str, ...]] = {
+    "oatmeal": ("cooked",), "porridge": ("cooked",), "cob": ("cooked", "boiled"),
+}  # fmt: skip
+# Words that mark a processed or modified variant; the plain food ranks first unless typed.
+_VARIANT = frozenset(
+    "dry dried mix condensed dehydrated powder concentrate frozen canned smoked instant "
+    "imitation substitute meatless unprepared toddler junior low reduced free light lite "
+    "lowfat nonfat diet sweetened flavored chocolate strawberry vanilla sprouted "
+    "glutinous minced baby stuffed breaded flavor enhanced fortified unenriched microwave "
+    "basted solution".split()
+)
+_PREP = frozenset(
+    "raw cooked boiled baked roasted fried grilled broiled steamed stewed braised canned "
+    "frozen dried dry toasted microwaved prepared scrambled poached sauteed smoked "
+    "uncooked unprepared dehydrated simmered heated".split()
+)
+_IRREGULAR = {"leaves": "leaf", "halves": "half", "loaves": "loaf", "knives": "knife"}
+_TOKEN = re.compile(r"[a-z0-9]+")
+_CHUNK = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_PARENS = re.compile(r"\([^)]*\)?")
+_READY = re.compile(r"\bready-to-[a-z]+")
+_BRAND = re.compile(r"\b[A-Z][A-Z'&]{2,}\b")
+
+
+def singular(word: str) -> str:
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ches", "shes", "xes", "sses", "oes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    return [singular(t) for t in _TOKEN.findall(text.lower()) if t not in _STOPWORDS]
+
+
+# --------------------------------------------------------------------------- portions
+
+
+@dataclass
+class _Index:
+    postings: dict[str, list[int]]
+    idf: dict[str, float]
+    tokens: list[frozenset[str]]
+    head: list[frozenset[str]]
+    main: list[frozenset[str]]
+    units: list[tuple[frozenset[str], ...]]
+    variant: list[frozenset[str]]
+    foods: list[frozenset[str]]
+    pairs: list[frozenset[tuple[str, str]]]
+    prior: list[float]
+    penalty: list[float]
+    brand: list[frozenset[str]]
+    flags: list[int]
+    vocab: list[str]
+
+
+# Ranking weights, tuned on tests/data/search_eval.csv (see benchmarks/bench_search.py).
+_W = {
+    "extra": 0.3,  # per unit of idf of each word the description adds
+    "prior": 2.0,  # per log2(1 + number of USDA portions)
+    "variant": 3.0,  # per processed/modified-variant word not typed
+    "food": 3.0,  # per extra word that names another food ("Frankfurter, turkey")
+    "generic": 2.5,  # USDA marks the generic entry ("all types", "unspecified", "regular")
+    "head": 6.0,  # a typed word names the food (first part of the description)
+    "head_all": 4.0,  # ... and the whole first part was typed
+    "pair": 3.0,  # two typed words stand next to each other
+    "prep": 3.0,  # default preparation (raw fruit, cooked beans) when none typed
+    "salt": 1.5,  # the usual salt level (see _salt_bonus)
+}
+_F_WITHOUT_SALT, _F_WITH_SALT, _F_RAW, _F_COOKED, _F_NO_MG, _F_READY = 1, 2, 4, 8, 16, 32
+# USDA's category prefixes: in "Nuts, almonds" the food is the second part. The
+# species prefixes of the meat groups work the same way: "Pork, cured, bacon" is
+# bacon, and pork is what bacon is made of unless another animal is named.
+_CATEGORY_HEADS = frozenset(
+    {
+        "alcoholic beverage", "babyfood", "beverages", "candies", "cereals",
+        "cereals ready-to-eat", "crustaceans", "fast foods", "fish", "frozen novelties",
+        "game meat", "infant formula", "mollusks", "nuts", "restaurant", "salad dressing",
+        "sauce", "seeds", "snacks", "soup", "spices", "pork", "beef", "lamb", "veal",
+    }
+)  # fmt: skip
+# Category prefixes that name a dish made from the food that follows.
+_DISHES = frozenset({"soup", "sauce", "salad dressing"})
+_DISH_WORDS = frozenset({"soup", "sauce", "dressing"})
+# Segments that only qualify the category ("Pork, fresh, loin", "Babyfood, vegetables,
+# carrots"): the food's name is the segment after them.
+_QUALIFIERS = frozenset("fresh cured vegetable fruit meat dinner".split())
+# Generic class words are not "another food" when a description adds them.
+_CLASS_WORDS = frozenset("meat food poultry water".split())
+# How SR marks the generic entry among its variants.
+_GENERIC = re.compile(
+    r"\b(all types|all grades|all (commercial )?varieties|unspecified|regular|plain|original"
+    r"|nfs|year round average|most common)\b"
+)
+# Cooking methods that contain a variant word ("dry heat" is not "dry").
+_METHOD = re.compile(r"\bdry[- ](heat|roasted)\b")
+# A segment that says what the food lacks ("no cheese", "without salt") describes
+# the plain food, not a variant.
+_NEGATED = re.compile(r"^(no|not)\b")
+# "made from soy and wheat", "from roasted kernels", "prepared with calcium sulfate":
+# how it was made, not which food. Ingredients ("made ...") are ignored; a
+# preparation ("prepared with milk") only counts when it adds another food.
+_INGREDIENTS = re.compile(r"\bmade (with|from)\b[^,]*|(?<=,) *from\b[^,]*")
+_GROUP_PENALTY = {
+    # Items people only mean when they say so (query words that lift the penalty).
+    "Baby Foods": (30.0, frozenset({"baby", "infant", "toddler", "babyfood", "gerber"})),
+    "Fast Foods": (20.0, frozenset({"fast", "mcdonald", "burger", "king", "wendy", "kfc"})),
+    "Restaurant Foods": (20.0, frozenset({"restaurant", "chinese", "mexican", "italian"})),
+    "American Indian/Alaska Native Foods": (12.0, frozenset({"alaska", "native", "indian"})),
+    "Meals, Entrees, and Side Dishes": (6.0, frozenset()),
+}
+_RAW_GROUPS = frozenset(
+    {"Fruits and Fruit Juices", "Vegetables and Vegetable Products", "Nut and Seed Products"}
+)
+_COOKED_GROUPS = frozenset(
+    {
+        "Legumes and Legume Products",
+        "Cereal Grains and Pasta",
+        "Beef Products",
+        "Pork Products",
+        "Poultry Products",
+        "Lamb, Veal, and Game Products",
+        "Finfish and Shellfish Products",
+        "Sausages and Luncheon Meats",
+    }
+)
+# The state a food is normally sold in, per group: not a variant there, and for
+# nuts and seeds "dried" is the raw state.
+_GROUP_DEFAULTS = {
+    "Nut and Seed Products": frozenset({"dried", "dry"}),
+    "Spices and Herbs": frozenset({"dried", "dry", "ground"}),
+    "Soups, Sauces, and Gravies": frozenset({"canned"}),
+}
+_UNSALTED = re.compile(r"\b(without (added )?salt|unsalted|no salt)")
+_SALTED = re.compile(r"\b(with (added )?salt|salted|salt added)")
+_UNCOOKED_WORDS = frozenset("raw unheated unprepared uncooked".split())
+_COOKED_WORDS = frozenset(
+    "cooked boiled roasted baked broiled grilled braised heated microwaved steamed "
+    "stewed simmered poached scrambled".split()
+)
+
+
+# What a description segment adds: its cost units and the words that may name
+# another food (with whether that needs the segment to start with a food name).
+_Part = tuple[tuple[frozenset[str], ...], tuple[tuple[str, ...], bool] | None]
+
+
+def _segment(seg: str, is_name: bool, chunks: list[list[str]], implied: frozenset[str]) -> _Part:
+    if _NEGATED.match(seg) or " or " in seg:
+        # "no cheese" is the plain food; "large or small curd": either will do.
+        return (), None
+    words = tuple(t for chunk in chunks for t in chunk if t not in _NEUTRAL and t not in implied)
+    # Another animal or an added ingredient, named by a food from another group: a
+    # later segment that starts with one ("Bacon, turkey", "Bagels, egg", "with
+    # vegetables", "oil-roasted"), what a dish is prepared with ("... with milk") or a
+    # food that follows the name's first word ("cashew butter", "almond milk").
+    prepared = seg.startswith("prepared with")
+    named: tuple[tuple[str, ...], bool] | None = None
+    if is_name:
+        if len(words) == 2 and " and " not in seg:
+            named = (words[1:], False)
+    elif prepared:
+        named = (words, False)
+    elif words:
+        named = (words, True)
+    if prepared:
+        return (), named
+    # A hyphenated word ("air-popped", "pan-fried") is one modification.
+    kept = {t for t in words if not t.isdigit()}
+    units = (kept.intersection(chunk) for chunk in chunks)
+    return tuple(frozenset(u) for u in units if u), named
+
+
+class SearchIndex:
+    """
+    Inverted index over food descriptions with the ranking described above.
+
+    Parameters
+    ----------
+    descriptions, food_groups : sequence of str
+    magnesium : sequence of float or None
+        Foods without a value rank slightly lower (unknown, not zero).
+    portion_counts : sequence of int
+        Number of USDA household measures per food (a popularity prior).
+    """
+
+    def __init__(
+        self,
+        descriptions: Sequence[str],
+        food_groups: Sequence[str],
+        magnesium: Sequence[float | None],
+        portion_counts: Sequence[int],
+    ) -> None:
+        self.descriptions = list(descriptions)
+        self.food_groups = list(food_groups)
+        self.magnesium = list(magnesium)
+        self._portion_counts = list(portion_counts)
+        self._lock = threading.Lock()
+        self._built: _Index | None = None
+
+    @property
+    def _index(self) -> _Index:
+        if self._built is None:
+            with self._lock:
+                if self._built is None:
+                    self._built = self._build_index()
+        return self._built
+
+    def build(self) -> None:
+        """Build the index now rather than on the first query."""
+        _ = self._index
+
+    def _build_index(self) -> _Index:
+        # The index is ~100k small acyclic objects: cyclic GC passes during the build
+        # only cost time (about a third of it), so they wait until it is done.
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._build_index_body()
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _build_index_body(self) -> _Index:
+        postings: dict[str, list[int]] = {}
+        token_sets, heads, mains, pairs, prior, penalty, brand, flags = (
+            [],
+            [],
+            [],
+            [],
+            [],
+            [],
+            [],
+            [],
+        )
+        variants: list[frozenset[str]] = []
+        units: list[tuple[frozenset[str], ...]] = []
+        # Words that name a food of their own (the one-word first part of at least three
+        # descriptions) and the food group where they mostly do; per food, the words
+        # that may name another food (checked once all names are known).
+        names: dict[str, dict[str, int]] = {}
+        candidates: list[list[tuple[tuple[str, ...], bool]]] = []
+        parts: dict[tuple[str, bool, frozenset[str], frozenset[str]], _Part] = {}
+        memo: dict[str, list[str]] = {}
+        split_memo: dict[str, list[list[str]]] = {}
+
+        def split(text: str) -> list[list[str]]:
+            """Normalised tokens of each (hyphenated) word; parts repeat, so memoised."""
+            out = split_memo.get(text)
+            if out is None:
+                out = split_memo[text] = []
+                for chunk in _CHUNK.findall(text):
+                    unit = memo.get(chunk)
+                    if unit is None:
+                        unit = memo[chunk] = tokens(chunk.replace("-", " "))
+                    if unit:
+                        out.append(unit)
+            return out
+
+        for i, desc in enumerate(self.descriptions):
+            low = desc.lower()
+            toks = frozenset(
+                t for part in low.split(",") for unit in split(part.strip()) for t in unit
+            )
+            for t in toks:
+                postings.setdefault(t, []).append(i)
+            token_sets.append(toks)
+            # Words inside parentheses are searchable but describe, rather than vary, the food.
+            # (The substring tests only skip regular expressions that cannot match.)
+            outside = _PARENS.sub(" ", low) if "(" in low else low
+            if "dry" in outside:
+                outside = _METHOD.sub(r"\1", outside)
+            if "ready-to-" in outside:
+                outside = _READY.sub(" ", outside)
+            if "from" in outside or "made" in outside:
+                outside = _INGREDIENTS.sub(" ", outside)
+            segments = [seg.strip() for seg in outside.split(",")]
+            seg_chunks = [split(seg) for seg in segments]
+            seg_tokens = [list(itertools.chain(*c)) for c in seg_chunks]
+            group = self.food_groups[i]
+            if len(seg_tokens[0]) == 1 and seg_tokens[0][0] not in _CLASS_WORDS:
+                by_group = names.setdefault(seg_tokens[0][0], {})
+                by_group[group] = by_group.get(group, 0) + 1
+            # The food's name: the first segment, or the one after a category prefix.
+            k = 0
+            if segments[0] in _CATEGORY_HEADS and len(segments) > 1:
+                k = 1
+                while (
+                    k + 1 < len(segments)
+                    and seg_tokens[k]
+                    and set(seg_tokens[k]) <= _QUALIFIERS | _NEUTRAL
+                ):
+                    k += 1
+            heads.append(frozenset(seg_tokens[k]))
+            # The category's own words are implied ("Nuts, cashew nuts").
+            category = frozenset(seg_tokens[0]) if k else frozenset()
+            defaults = _GROUP_DEFAULTS.get(group, frozenset())
+            main: set[str] = set()
+            seg_units: list[frozenset[str]] = []
+            named: list[tuple[tuple[str, ...], bool]] = []
+            for j in range(k, len(segments)):
+                key = (segments[j], j == k, category, defaults)
+                part = parts.get(key)
+                if part is None:
+                    part = parts[key] = _segment(
+                        segments[j], j == k, seg_chunks[j], category | defaults
+                    )
+                seg_units.extend(part[0])
+                main.update(*part[0])
+                if part[1] is not None:
+                    named.append(part[1])
+            if k and segments[0] in _DISHES:
+                # "Soup, black bean" is soup, not beans: the dish counts as another food.
+                named.append((tuple(seg_tokens[0][-1:]), False))
+            candidates.append(named)
+            mains.append(frozenset(main))
+            units.append(tuple(seg_units))
+            variants.append(frozenset(main & _VARIANT))
+            stated = frozenset(itertools.chain(*seg_tokens))
+            pairs.append(frozenset(itertools.pairwise(itertools.chain(*seg_tokens))))
+            n_portions = self._portion_counts[i]
+            # Commonly eaten foods carry more household measures in SR; USDA's Food
+            # Distribution Program marks the staple version of a food.
+            p_bonus = math.log2(1 + n_portions)
+            if "food distribution program" in low:
+                p_bonus += 1.0
+            if _GENERIC.search(low):
+                p_bonus += _W["generic"] / _W["prior"]
+            if "most common" in low:
+                # USDA's own word that this is the usual form.
+                p_bonus += _W["generic"] / _W["prior"]
+            prior.append(p_bonus)
+            # Upper-case words in SR descriptions are brand names (CHOBANI, KRAFT, ...).
+            brands = frozenset(
+                singular(w.lower())
+                for w in _BRAND.findall(_PARENS.sub(" ", desc))
+                if w not in ("NFS", "USDA", "NS")
+            )
+            brand.append(brands)
+            p = 12.0 if brands else 0.0
+            if group in _GROUP_PENALTY:
+                p += _GROUP_PENALTY[group][0]
+            f = 0
+            if "salt" in low:
+                if _UNSALTED.search(low):
+                    f |= _F_WITHOUT_SALT
+                elif _SALTED.search(low):
+                    f |= _F_WITH_SALT
+            if "raw" in toks or (
+                # Fruits, vegetables and nuts with no preparation named are as picked
+                # ("Nuts, walnuts, english"), as are nuts and seeds in their dried state.
+                group in _RAW_GROUPS and (stated & defaults or not stated & _PREP)
+            ):
+                f |= _F_RAW
+            if stated & _COOKED_WORDS:
+                f |= _F_COOKED
+            elif group == "Sausages and Luncheon Meats" and not toks & _UNCOOKED_WORDS:
+                # Luncheon meats are sold cooked, ready to eat.
+                f |= _F_READY
+            if self.magnesium[i] is None:
+                f |= _F_NO_MG
+                p += 2.0
+            penalty.append(p)
+            flags.append(f)
+        home = {w: max(g, key=g.__getitem__) for w, g in names.items() if sum(g.values()) >= 3}
+        foods = []
+        for i, named in enumerate(candidates):
+            group = self.food_groups[i]
+            foods.append(
+                frozenset(
+                    t
+                    for words, starts in named
+                    if not starts or words[0] in home
+                    for t in words
+                    if home.get(t, group) != group or t in _DISH_WORDS
+                )
+            )
+        # Prefer the cooked form only for foods USDA also lists cooked: raw tofu is
+        # eaten as is, raw lentils are not.
+        cooked_heads = {heads[i] for i, f in enumerate(flags) if f & _F_COOKED}
+        for i, f in enumerate(flags):
+            if (
+                f & _F_RAW
+                and self.food_groups[i] in _COOKED_GROUPS
+                and heads[i] not in cooked_heads
+            ):
+                flags[i] = f & ~_F_RAW
+        n = len(self.descriptions)
+        idf = {t: math.log((n + 1) / (len(ids) + 0.5)) for t, ids in postings.items()}
+        return _Index(
+            postings,
+            idf,
+            token_sets,
+            heads,
+            mains,
+            units,
+            variants,
+            foods,
+            pairs,
+            prior,
+            penalty,
+            brand,
+            flags,
+            sorted(postings),
+        )
+
+    def _correct(self, query_tokens: list[str]) -> list[str]:
+        """Map tokens not in the vocabulary to vocabulary words (compounds, prefixes, typos)."""
+        index = self._index
+        out: list[str] = []
+        i = 0
+        while i < len(query_tokens):
+            tok = query_tokens[i]
+            if i + 1 < len(query_tokens):
+                phrase = _PHRASES.get((tok, query_tokens[i + 1]))
+                if phrase is not None:
+                    out.extend(phrase)
+                    i += 2
+                    continue
+                # "soy milk" -> "soymilk", "pop corn" -> "popcorn"
+                joined = tok + query_tokens[i + 1]
+                if joined in index.postings:
+                    out.append(joined)
+                    i += 2
+                    continue
+            if tok in index.postings or tok.isdigit() or tok in _SYNONYMS:
+                out.append(tok)
+            else:
+                fixed = self._fuzzy_token(tok)
+                if fixed is not None:
+                    out.append(fixed)
+            i += 1
+        return out
+
+    def _fuzzy_token(self, tok: str) -> str | None:
+        index = self._index
+        if len(tok) >= 4:
+            from rapidfuzz import fuzz, process
+
+            cutoff = 80 if len(tok) >= 6 else 75
+            hit = process.extractOne(tok, index.vocab, scorer=fuzz.ratio, score_cutoff=cutoff)
+            if hit is not None:
+                best: str = hit[0]
+                return best
+        if len(tok) >= 3:
+            # As-you-type prefix: the most common word that starts with it.
+            lo = bisect.bisect_left(index.vocab, tok)
+            hi = bisect.bisect_left(index.vocab, tok + "\uffff")
+            if lo < hi:
+                return max(index.vocab[lo:hi], key=lambda w: len(index.postings[w]))
+        return None
+
+    def _expand(self, token: str) -> list[str]:
+        """Compound words that start with the token ("kiwi" -> "kiwifruit")."""
+        index = self._index
+        lo = bisect.bisect_left(index.vocab, token)
+        hi = bisect.bisect_left(index.vocab, token + "\uffff")
+        return [w for w in index.vocab[lo:hi] if w != token and len(w) - len(token) >= 3][:8]
+
+    def rank(self, query: str) -> list[tuple[int, float]]:
+        index = self._index
+        raw = tokens(query)
+        q = self._correct(raw)
+        if not q:
+            return []
+        implied = {w for t in raw for w in _IMPLIED.get(t, ())}
+        weights = {t: index.idf.get(t, 0.0) for t in q}
+        for t in q:
+            for alias in _SYNONYMS.get(t, ()):
+                weights[t] = max(weights[t], index.idf.get(alias, 0.0))
+        total = sum(weights.values()) or 1.0
+        qset = set(q)
+        acc: dict[int, float] = {}
+        for t, w in weights.items():
+            hit: set[int] = set(index.postings.get(t, ()))
+            for i in hit:
+                acc[i] = acc.get(i, 0.0) + w
+            alternatives = [(a, 1.0) for a in _SYNONYMS.get(t, ())]
+            if len(t) >= 4:
+                alternatives += [(v, 0.9) for v in self._expand(t)]
+            for alt, factor in alternatives:
+                qset.add(alt)
+                for i in index.postings.get(alt, ()):
+                    if i not in hit:
+                        hit.add(i)
+                        acc[i] = acc.get(i, 0.0) + factor * w
+        if not acc:
+            return []
+        best = max(acc.values())
+        floor = best - 0.35 * total
+        qpairs = set(itertools.pairwise(q))
+        qpairs |= {(b, a) for a, b in qpairs}
+        has_prep = bool((qset | implied) & _PREP)
+        mentions_salt = "salt" in qset
+        lifted = {g for g, (_, words) in _GROUP_PENALTY.items() if qset & words}
+        scored: list[tuple[float, int, int]] = []
+        for i, m in acc.items():
+            if m < floor:
+                continue
+            # Each word the description adds costs more the rarer it is: "sheep" or
+            # "sockeye" make a variant, "vitamin" or "cooked" hardly do.
+            extra = 0.0
+            for unit in index.units[i]:
+                if len(unit) == 1:
+                    if not unit & qset:
+                        extra += index.idf[next(iter(unit))]
+                else:
+                    extra += max((index.idf[t] for t in unit - qset), default=0.0)
+            score = (
+                100.0 * m / total - min(_W["extra"] * extra, 20.0) + _W["prior"] * index.prior[i]
+            )
+            if index.variant[i]:
+                score -= _W["variant"] * len(index.variant[i] - qset)
+            if index.foods[i]:
+                score -= _W["food"] * len(index.foods[i] - qset)
+            head = index.head[i]
+            if head & qset:
+                score += _W["head"]
+                if head <= qset:
+                    score += _W["head_all"]
+            if qpairs and index.pairs[i] & qpairs:
+                score += _W["pair"]
+            penalty = index.penalty[i]
+            if penalty:
+                group = self.food_groups[i]
+                if group in lifted:
+                    penalty -= _GROUP_PENALTY[group][0]
+                if index.brand[i] and index.brand[i] & qset:
+                    penalty -= 12.0
+                score -= penalty
+            f = index.flags[i]
+            if not mentions_salt and f & (_F_WITHOUT_SALT | _F_WITH_SALT):
+                # SR's "without salt" is home cooking without added salt, the default for
+                # cooked foods; manufactured foods (butter, chips, canned fish) are
+                # normally sold salted.
+                home = 1.0 if f & _F_COOKED else -1.0
+                score += _W["salt"] * (home if f & _F_WITHOUT_SALT else -home)
+            if implied and index.tokens[i] & implied:
+                score += _W["prep"]
+            if not has_prep:
+                group = self.food_groups[i]
+                if group in _RAW_GROUPS:
+                    if f & _F_RAW:
+                        score += _W["prep"]
+                    elif f & _F_COOKED:
+                        score -= _W["prep"]
+                elif group in _COOKED_GROUPS:
+                    if f & _F_COOKED:
+                        score += _W["prep"]
+                    elif f & _F_READY:
+                        score += 0.5 * _W["prep"]
+                    elif f & _F_RAW:
+                        score -= _W["prep"]
+            scored.append((score, len(self.descriptions[i]), i))
+        scored.sort(key=lambda s: (-s[0], s[1], s[2]))
+        top = 100.0 + _W["head"] + _W["head_all"] + _W["pair"] + _W["prep"] + _W["salt"] + 10.0
+        return [(i, max(0.0, min(100.0, 100.0 * s / top))) for s, _, i in scored]
+
+    def confident(self, query: str, i: int) -> bool:
+        """Whether the best hit covers most of what was typed (so a wrong food is not used)."""
+        index = self._index
+        q = set(self._correct(tokens(query)))
+        raw = set(tokens(query))
+        if not q or len(q) < 0.6 * len(raw):
+            return False
+        total = sum(index.idf.get(t, 0.0) for t in q) or 1.0
+        covered = sum(index.idf.get(t, 0.0) for t in q if t in index.tokens[i])
+        return covered >= 0.6 * total

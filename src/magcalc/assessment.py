@@ -1,0 +1,827 @@
+"""Intake and assessment: from a person's foods and supplements to an honest answer.
+
+:class:`Intake` holds one or more days of foods and supplements; :func:`assess` compares
+the mean daily intake with the person's reference values and returns an
+:class:`Assessment`.
+
+The rules it follows (IOM 1997, IOM 2000):
+
+- Ingested magnesium (food + elemental supplemental) is compared with the EAR and the
+  RDA or AI. Absorption-adjusted figures are a separate, labelled estimate.
+- The UL applies to supplemental magnesium only (supplements, medicines, fortificants),
+  never to food.
+- Foods without a USDA magnesium value are unknown, not zero: they are left out of the
+  sums and reported, so totals are a lower bound.
+- The probability that usual intake is adequate follows IOM 2000 for individuals:
+  ``z = (mean - EAR) / sqrt(SD_r**2 + SD_within**2 / n)``, ``SD_r = 0.10 * EAR``.
+  Where only an AI exists, only "intake above the AI is likely adequate" can be
+  concluded, never the converse.
+
+References
+----------
+.. [1] Institute of Medicine, "Dietary Reference Intakes for Calcium, Phosphorus,
+   Magnesium, Vitamin D, and Fluoride," National Academy Press, 1997, ch. 6,
+   doi:10.17226/5776.
+.. [2] Institute of Medicine, "Dietary Reference Intakes: Applications in Dietary
+   Assessment," National Academy Press, 2000, pp. 54-61, doi:10.17226/9956.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import pint
+from pydantic import BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
+
+from magcalc._data import data_file
+from magcalc._models import ValueModel
+from magcalc.errors import DiaryError, InputError, MagcalcError
+from magcalc.foods import FoodLike, Serving, serving
+from magcalc.people import Person
+from magcalc.references import ReferenceValues, reference_values, within_person_sd
+from magcalc.supplements import Supplement, get_form, parse_label
+from magcalc.units import get_registry
+
+__all__ = [
+    "Assessment",
+    "DayTotal",
+    "EffectiveRange",
+    "Intake",
+    "ItemContribution",
+    "assess",
+]
+
+Day = int | str
+
+
+def _to_mg_per_day(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, pint.Quantity):
+        return get_registry().Quantity(float(value.to("mg/day").magnitude), "mg/day")
+    return get_registry().Quantity(float(value), "mg/day")
+
+
+def _magnitude(value: Any) -> float | None:
+    return None if value is None else float(value.to("mg/day").magnitude)
+
+
+MgPerDay = Annotated[
+    pint.Quantity[Any],
+    BeforeValidator(_to_mg_per_day),
+    PlainSerializer(_magnitude, return_type=float),
+    WithJsonSchema({"type": "number", "description": "magnesium [mg/day]"}),
+]
+"""A pint Quantity in mg/day that serialises to a plain number (mg/day)."""
+
+
+class DayTotal(ValueModel):
+    """Magnesium on one recorded day [mg]."""
+
+    day: Day
+    food_mg: float
+    supplemental_mg: float
+    total_mg: float
+    foods_without_data: int = 0
+
+
+class ItemContribution(ValueModel):
+    """
+    One food or supplement entry and what it contributes.
+
+    ``magnesium_mg`` is the entry's magnesium [mg] (per day for supplements);
+    ``per_day_mg`` is its contribution to the mean daily intake [mg/day] over the days
+    recorded, and ``share`` its fraction of the mean total. Both are None for a food
+    with no magnesium data.
+    """
+
+    day: Day | None
+    kind: Literal["food", "supplement"]
+    name: str
+    amount: str
+    grams: float | None = None
+    magnesium_mg: float | None
+    per_day_mg: float | None
+    share: float | None
+    basis: str
+    fdc_id: int | None = None
+    form: str | None = None
+
+
+class EffectiveRange(ValueModel):
+    """
+    Estimated absorbed magnesium [mg/day]: low, central and high. An estimate, not a
+    measurement, and never compared with the reference values.
+    """
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    low: MgPerDay
+    central: MgPerDay
+    high: MgPerDay
+    label: str = "estimate of absorbed magnesium (not comparable with DRIs)"
+    basis: str
+
+
+class Assessment(ValueModel):
+    """
+    The result of :func:`assess`. Amounts are pint Quantities in mg/day (means over the
+    days recorded); ``model_dump()``/``model_dump_json()`` give plain numbers in mg/day.
+
+    Attributes
+    ----------
+    food_mg, supplemental_mg, total_mg : pint.Quantity
+        Mean daily magnesium from food, from supplements (elemental), and both.
+    target_mg, target_kind, percent_of_target
+        The RDA (or AI, RNI, ...) of the framework and the total as a percentage of it.
+    ear_mg, probability_adequate
+        EAR and the probability that usual intake meets the requirement (IOM 2000,
+        n = days recorded); None where no EAR exists.
+    confidence_above_ai
+        Where only an AI exists: the confidence that usual intake is above it.
+    ul_supplemental_mg, exceeds_ul
+        UL for supplemental magnesium and whether any day's supplemental intake is over
+        it; None where no UL is set. Food never counts.
+    effective_mg : EffectiveRange
+        Absorption-adjusted estimate (low, central, high), labelled as such.
+    items : tuple of ItemContribution
+    warnings : tuple of str
+    """
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    person: Person
+    framework: str
+    life_stage: str
+    n_days: int = Field(ge=1)
+    daily: tuple[DayTotal, ...]
+    food_mg: MgPerDay
+    supplemental_mg: MgPerDay
+    total_mg: MgPerDay
+    target_mg: MgPerDay | None
+    target_kind: str | None
+    percent_of_target: float | None
+    ear_mg: MgPerDay | None
+    probability_adequate: float | None
+    sd_within_mg: float | None
+    sd_within_note: str
+    confidence_above_ai: float | None
+    ul_supplemental_mg: MgPerDay | None
+    max_daily_supplemental_mg: MgPerDay
+    exceeds_ul: bool | None
+    conclusion: str
+    effective_mg: EffectiveRange
+    items: tuple[ItemContribution, ...]
+    warnings: tuple[str, ...]
+    references: ReferenceValues
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain Python types (numbers in mg/day), ready for JSON."""
+        return self.model_dump(mode="json")
+
+    def to_json(self, **kwargs: Any) -> str:
+        """JSON text; keyword arguments go to ``model_dump_json`` (e.g. ``indent=2``)."""
+        return self.model_dump_json(**kwargs)
+
+    def __str__(self) -> str:
+        return _format_text(self)
+
+
+# --------------------------------------------------------------------------- intake
+
+
+class Intake:
+    """
+    One or more days of foods and supplements.
+
+    Foods are resolved when added, so an unknown food or a bad amount fails at once,
+    with a helpful error, rather than at assessment time.
+
+    Examples
+    --------
+    >>> intake = Intake()
+    >>> _ = intake.add_food("almonds", "1 oz", day=1)
+    >>> _ = intake.add_supplement(Supplement(form="citrate", elemental_mg=200), day=None)
+    >>> intake.days
+    [1]
+    """
+
+    def __init__(self) -> None:
+        self._foods: list[tuple[Day, Serving]] = []
+        self._supplements: list[tuple[Day | None, Supplement]] = []
+
+    def __repr__(self) -> str:
+        return (
+            f"<Intake: {len(self._foods)} foods, {len(self._supplements)} supplements, "
+            f"{len(self.days)} day(s)>"
+        )
+
+    def __len__(self) -> int:
+        return len(self._foods) + len(self._supplements)
+
+    @staticmethod
+    def _check_day(day: Any, *, allow_none: bool) -> Day | None:
+        if day is None and allow_none:
+            return None
+        if isinstance(day, bool) or not isinstance(day, (int, str)):
+            raise InputError(
+                f"day must be a whole number or a label such as '2026-11-25', not {day!r}",
+                field="day",
+            )
+        if isinstance(day, str) and not day.strip():
+            raise InputError("day label is empty", field="day")
+        return day.strip() if isinstance(day, str) else day
+
+    def add_food(self, food: FoodLike, amount: Any, *, day: Day = 1) -> Serving:
+        """
+        Add a food in a household amount on a day.
+
+        Parameters
+        ----------
+        food : Food, int or str
+            A Food, FDC id, NDB number or name (best search match).
+        amount : str, float or pint.Quantity
+            "1/2 cup", "3.5 oz", "1 medium", a Quantity, or grams.
+        day : int or str, default 1
+
+        Returns
+        -------
+        Serving
+            The resolved food, grams and magnesium (None when unknown).
+        """
+        checked = self._check_day(day, allow_none=False)
+        assert checked is not None
+        result = serving(food, amount)
+        self._foods.append((checked, result))
+        return result
+
+    def add_serving(self, item: Serving, *, day: Day = 1) -> Serving:
+        """Add an already resolved :class:`~magcalc.foods.Serving` (e.g. from FDC)."""
+        checked = self._check_day(day, allow_none=False)
+        assert checked is not None
+        if not isinstance(item, Serving):
+            raise InputError(f"expected a Serving, not {type(item).__name__}", field="item")
+        self._foods.append((checked, item))
+        return item
+
+    def add_supplement(self, supplement: Supplement | str, *, day: Day | None = 1) -> Supplement:
+        """
+        Add a supplement taken on a day, or every recorded day with ``day=None``.
+
+        Parameters
+        ----------
+        supplement : Supplement or str
+            A :class:`Supplement`, or a Supplement Facts line such as
+            "Magnesium (as magnesium citrate) 200 mg" (elemental).
+        day : int, str or None, default 1
+            None means taken on every day of the record.
+        """
+        if isinstance(supplement, str):
+            supplement = parse_label(supplement)
+        if not isinstance(supplement, Supplement):
+            raise InputError(
+                f"expected a Supplement or a label line, not {type(supplement).__name__}",
+                field="supplement",
+            )
+        self._supplements.append((self._check_day(day, allow_none=True), supplement))
+        return supplement
+
+    @property
+    def days(self) -> list[Day]:
+        """Recorded days in the order first seen (days with foods or dated supplements)."""
+        seen: dict[Day, None] = {}
+        for day, _ in self._foods:
+            seen.setdefault(day, None)
+        for sday, _ in self._supplements:
+            if sday is not None:
+                seen.setdefault(sday, None)
+        if not seen and self._supplements:
+            seen[1] = None
+        return list(seen)
+
+    @property
+    def foods(self) -> list[tuple[Day, Serving]]:
+        """(day, serving) pairs."""
+        return list(self._foods)
+
+    @property
+    def supplements(self) -> list[tuple[Day | None, Supplement]]:
+        """(day or None for every day, supplement) pairs."""
+        return list(self._supplements)
+
+    # ------------------------------------------------------------------ diaries
+
+    @classmethod
+    def from_records(cls, records: Iterable[Mapping[str, Any]]) -> Intake:
+        """
+        Build an intake from diary rows.
+
+        Each row has ``day`` (optional, default 1) and either ``food`` + ``amount`` (text
+        such as "1/2 cup", or grams) or ``supplement`` (a form name or a label line) with
+        ``elemental_mg`` or ``compound_mg`` and optional ``servings_per_day``. A supplement
+        row with ``day`` empty or "all" counts on every recorded day.
+
+        Raises
+        ------
+        DiaryError
+            Naming the row (1-based, header excluded) and what to fix.
+        """
+        intake = cls()
+        for number, row in enumerate(records, start=1):
+            try:
+                intake._add_record(row)
+            except DiaryError:
+                raise
+            except MagcalcError as err:
+                raise DiaryError(f"row {number}: {err}", field=getattr(err, "field", None)) from err
+        if not len(intake):
+            raise DiaryError("the diary has no rows; add foods or supplements")
+        return intake
+
+    def _add_record(self, row: Mapping[str, Any]) -> None:
+        if not isinstance(row, Mapping):
+            raise DiaryError(f"a diary row must be a mapping of column -> value, not {row!r}")
+        clean = {
+            str(k).strip().lower(): (v.strip() if isinstance(v, str) else v)
+            for k, v in row.items()
+            if k is not None
+        }
+        clean = {k: v for k, v in clean.items() if v not in ("", None)}
+        day_raw = clean.get("day", 1)
+        food, supp = clean.get("food"), clean.get("supplement")
+        if food is not None and supp is not None:
+            raise DiaryError("a row has either 'food' or 'supplement', not both", field="food")
+        if food is not None:
+            if "amount" not in clean:
+                raise DiaryError(
+                    "food row has no 'amount'; write e.g. '1/2 cup' or '100 g'", field="amount"
+                )
+            day = _parse_day(day_raw)
+            if day is None:
+                raise DiaryError("a food row needs a day (number or label)", field="day")
+            amount = clean["amount"]
+            if isinstance(amount, str) and _is_number(amount):
+                amount = float(amount)
+            self.add_food(food, amount, day=day)
+            return
+        if supp is not None:
+            day_or_all = _parse_day(clean.get("day"))
+            elemental, compound = clean.get("elemental_mg"), clean.get("compound_mg")
+            if elemental is None and compound is None:
+                self.add_supplement(parse_label(str(supp)), day=day_or_all)
+                return
+            kwargs: dict[str, Any] = {"form": supp}
+            if elemental is not None:
+                kwargs["elemental_mg"] = _number(elemental, "elemental_mg")
+            if compound is not None:
+                kwargs["compound_mg"] = _number(compound, "compound_mg")
+            if "servings_per_day" in clean:
+                kwargs["servings_per_day"] = _number(clean["servings_per_day"], "servings_per_day")
+            self.add_supplement(Supplement(**kwargs), day=day_or_all)
+            return
+        raise DiaryError(
+            "a row needs a 'food' (with 'amount') or a 'supplement' column; "
+            f"got columns {sorted(clean)}",
+            field="food",
+        )
+
+    @classmethod
+    def read_csv(cls, path: str | Path) -> Intake:
+        """
+        Read a diary CSV with columns day, food, amount, supplement, elemental_mg,
+        compound_mg, servings_per_day (see :meth:`from_records`).
+        """
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise DiaryError(f"no diary file at {str(path)!r}") from None
+        except UnicodeDecodeError as err:
+            raise DiaryError(
+                f"{str(path)!r} is not UTF-8 text ({err.reason}); save it as UTF-8"
+            ) from None
+        reader = csv.DictReader(text.splitlines())
+        columns = {c.strip().lower() for c in (reader.fieldnames or [])}
+        if not columns & {"food", "supplement"}:
+            raise DiaryError(
+                f"{str(path)!r} has no 'food' or 'supplement' column (found: "
+                f"{', '.join(sorted(columns)) or 'none'}); is it comma-separated with a header?"
+            )
+        return cls.from_records(reader)
+
+    @classmethod
+    def read_json(cls, path: str | Path) -> Intake:
+        """Read a diary JSON file: a list of row objects, or ``{"entries": [...]}``."""
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise DiaryError(f"no diary file at {str(path)!r}") from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise DiaryError(f"{str(path)!r} is not valid UTF-8 JSON: {err}") from None
+        if isinstance(data, dict) and isinstance(data.get("entries"), list):
+            data = data["entries"]
+        if not isinstance(data, list):
+            raise DiaryError(f"{str(path)!r} must hold a list of rows or {{'entries': [...]}}")
+        return cls.from_records(data)
+
+    @classmethod
+    def read(cls, path: str | Path) -> Intake:
+        """Read a diary file, CSV or JSON by its extension."""
+        suffix = Path(path).suffix.lower()
+        if suffix == ".json":
+            return cls.read_json(path)
+        if suffix in (".csv", ".txt"):
+            return cls.read_csv(path)
+        raise DiaryError(f"diary {str(path)!r}: use a .csv or .json file")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _number(value: Any, field: str) -> float:
+    if isinstance(value, bool):
+        raise DiaryError(f"{field} must be a number, not {value!r}", field=field)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise DiaryError(f"{field} must be a number [mg], not {value!r}", field=field) from None
+
+
+def _parse_day(value: Any) -> Day | None:
+    if value is None or (isinstance(value, str) and value.lower() in ("", "all", "every", "daily")):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    if isinstance(value, (int, str)) and not isinstance(value, bool):
+        return value
+    raise DiaryError(f"day must be a whole number or a label, not {value!r}", field="day")
+
+
+# --------------------------------------------------------------------------- assessment
+
+
+def _phi(z: float) -> float:
+    """Standard normal cumulative distribution."""
+    return 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))
+
+
+def _food_absorption() -> tuple[float, float, float]:
+    with data_file("food_absorption.csv").open(newline="", encoding="utf-8") as fh:
+        row = next(csv.DictReader(fh))
+    return float(row["low"]), float(row["central"]), float(row["high"])
+
+
+def _range(value: Any, name: str) -> tuple[float, float, float]:
+    try:
+        low, central, high = (float(v) for v in value)
+    except (TypeError, ValueError):
+        raise InputError(
+            f"{name} must be (low, central, high), not {value!r}", field=name
+        ) from None
+    if not all(math.isfinite(v) and v >= 0 for v in (low, central, high)) or not (
+        low <= central <= high
+    ):
+        raise InputError(
+            f"{name} must be finite, non-negative and ordered low <= central <= high: {value!r}",
+            field=name,
+        )
+    return low, central, high
+
+
+def assess(
+    intake: Intake,
+    person: Person,
+    framework: str = "IOM1997",
+    *,
+    sd_within_mg: float | None = None,
+    food_absorption: tuple[float, float, float] | None = None,
+    absorption: Mapping[str, tuple[float, float, float]] | None = None,
+) -> Assessment:
+    """
+    Assess a person's magnesium intake against reference values.
+
+    Parameters
+    ----------
+    intake : Intake
+        One or more days of foods and supplements.
+    person : Person
+        Age, sex, pregnancy and lactation.
+    framework : str, default 'IOM1997'
+        Reference framework (see :func:`magcalc.frameworks`).
+    sd_within_mg : float, optional
+        Day-to-day (within-person) SD of magnesium intake [mg/day] for the IOM 2000
+        probability of adequacy. Default: :func:`magcalc.references.within_person_sd`
+        (86 mg/day for women from IOM's worked example; approximations elsewhere).
+    food_absorption : (low, central, high), optional
+        Fraction of food magnesium absorbed, for the estimate only. Default 0.30, 0.35,
+        0.40 (NIH ODS: 30-40 %).
+    absorption : mapping of form -> (low, central, high), optional
+        Override a supplement form's absorption factors relative to food magnesium.
+
+    Returns
+    -------
+    Assessment
+
+    Raises
+    ------
+    InputError
+        Empty intake or bad parameters.
+    UnknownFrameworkError, NoReferenceValueError
+        From :func:`magcalc.reference_values`.
+
+    References
+    ----------
+    .. [1] Institute of Medicine, "Dietary Reference Intakes for Calcium, Phosphorus,
+       Magnesium, Vitamin D, and Fluoride," 1997, doi:10.17226/5776.
+    .. [2] Institute of Medicine, "Dietary Reference Intakes: Applications in Dietary
+       Assessment," 2000, pp. 54-61, doi:10.17226/9956.
+
+    Examples
+    --------
+    >>> from magcalc import Intake, Person, Supplement
+    >>> intake = Intake()
+    >>> _ = intake.add_food("spinach, boiled", "1 cup")
+    >>> _ = intake.add_supplement(Supplement(form="citrate", elemental_mg=200))
+    >>> report = assess(intake, Person(age_years=34, sex="female"))
+    >>> round(report.total_mg.magnitude, 1), report.target_kind, report.exceeds_ul
+    (356.6, 'RDA', False)
+    """
+    if not isinstance(intake, Intake):
+        raise InputError(f"intake must be an Intake, not {type(intake).__name__}", field="intake")
+    if not isinstance(person, Person):
+        raise InputError(f"person must be a Person, not {type(person).__name__}", field="person")
+    if not len(intake):
+        raise InputError("the intake is empty; add foods or supplements first", field="intake")
+    refs = reference_values(person, framework=framework)
+    days = intake.days
+    n = len(days)
+
+    # --- per day sums (unknown foods are left out and counted, never summed as 0)
+    food_by_day = {d: 0.0 for d in days}
+    unknown_by_day = {d: 0 for d in days}
+    supp_by_day = {d: 0.0 for d in days}
+    for day, item in intake.foods:
+        if item.magnesium_mg is None:
+            unknown_by_day[day] += 1
+        else:
+            food_by_day[day] += item.magnesium_mg
+    for sday, supplement in intake.supplements:
+        for d in days if sday is None else [sday]:
+            supp_by_day[d] += supplement.elemental_mg_per_day
+    daily = tuple(
+        DayTotal(
+            day=d,
+            food_mg=food_by_day[d],
+            supplemental_mg=supp_by_day[d],
+            total_mg=food_by_day[d] + supp_by_day[d],
+            foods_without_data=unknown_by_day[d],
+        )
+        for d in days
+    )
+    food_mean = sum(food_by_day.values()) / n
+    supp_mean = sum(supp_by_day.values()) / n
+    total_mean = food_mean + supp_mean
+
+    # --- items and their contributions to the mean
+    items: list[ItemContribution] = []
+    for day, item in intake.foods:
+        per_day = None if item.magnesium_mg is None else item.magnesium_mg / n
+        items.append(
+            ItemContribution(
+                day=day,
+                kind="food",
+                name=item.food.description,
+                amount=item.amount,
+                grams=item.grams,
+                magnesium_mg=item.magnesium_mg,
+                per_day_mg=per_day,
+                share=None if per_day is None or total_mean == 0 else per_day / total_mean,
+                basis=item.basis,
+                fdc_id=item.food.fdc_id,
+            )
+        )
+    for sday, supplement in intake.supplements:
+        taken_on = n if sday is None else 1
+        per_day = supplement.elemental_mg_per_day * taken_on / n
+        items.append(
+            ItemContribution(
+                day=sday,
+                kind="supplement",
+                name=supplement.label
+                or f"supplement: magnesium {supplement.form.replace('_', ' ')}",
+                amount=f"{supplement.servings_per_day:g} serving(s)/day",
+                magnesium_mg=supplement.elemental_mg_per_day,
+                per_day_mg=per_day,
+                share=None if total_mean == 0 else per_day / total_mean,
+                basis=supplement.basis,
+                form=supplement.form,
+            )
+        )
+
+    # --- reference comparisons
+    target = refs.target_mg
+    percent = None if not target else 100.0 * total_mean / target
+    sd_note = ""
+    if sd_within_mg is None:
+        sd_within, sd_note = within_person_sd(person)
+    else:
+        if isinstance(sd_within_mg, bool) or not isinstance(sd_within_mg, (int, float)):
+            raise InputError("sd_within_mg must be a number [mg/day]", field="sd_within_mg")
+        if not math.isfinite(sd_within_mg) or sd_within_mg <= 0:
+            raise InputError(
+                "sd_within_mg must be a positive number [mg/day]", field="sd_within_mg"
+            )
+        sd_within, sd_note = float(sd_within_mg), "given by the caller"
+
+    warnings: list[str] = []
+    probability = None
+    confidence_ai = None
+    if refs.ear_mg is not None:
+        # IOM 2000 pp. 54-57: SD of the requirement = CV 10 % x EAR (IOM 1997).
+        sd_r = 0.10 * refs.ear_mg
+        sd_d = math.sqrt(sd_r**2 + sd_within**2 / n)
+        probability = _phi((total_mean - refs.ear_mg) / sd_d)
+        conclusion = _ear_conclusion(probability, n)
+    elif refs.ai_mg is not None:
+        confidence_ai = _phi((total_mean - refs.ai_mg) / (sd_within / math.sqrt(n)))
+        conclusion = (
+            f"Only an Adequate Intake exists here. With {confidence_ai:.0%} confidence usual "
+            "intake is above the AI"
+            + (": intake is likely adequate." if confidence_ai >= 0.85 else ".")
+            + " Intake below the AI cannot be judged inadequate (IOM 2000)."
+        )
+    else:
+        conclusion = (
+            f"The {refs.framework} framework gives a {refs.target_kind} here but no EAR, so "
+            "no probability of adequacy can be computed; compare with the target only."
+        )
+
+    ul = refs.ul_supplemental_mg
+    max_supp = max(supp_by_day.values()) if supp_by_day else 0.0
+    exceeds = None if ul is None else max_supp > ul
+    if exceeds:
+        warnings.append(
+            f"Supplemental magnesium reaches {max_supp:.0f} mg on a day, over the "
+            f"{ul:.0f} mg/day upper limit for supplemental magnesium (its critical effect "
+            "is osmotic diarrhoea; food magnesium never counts toward it)."
+        )
+    if ul is None and intake.supplements:
+        warnings.append(
+            f"No upper limit for supplemental magnesium is set for {refs.life_stage} in "
+            f"{refs.framework}; for infants IOM 1997 found it not determinable and advises "
+            "food and formula only."
+        )
+
+    unknown = [s for _, s in intake.foods if s.magnesium_mg is None]
+    if unknown:
+        names = "; ".join(sorted({s.food.description for s in unknown}))
+        warnings.append(
+            f"{len(unknown)} food entr{'y has' if len(unknown) == 1 else 'ies have'} no USDA "
+            f"magnesium value and {'is' if len(unknown) == 1 else 'are'} left out (unknown, "
+            f"not zero), so the totals are a lower bound: {names}."
+        )
+    if n == 1:
+        warnings.append(
+            "Only one day is recorded: one day says little about usual intake (IOM 2000); "
+            "record two or more non-consecutive days."
+        )
+    if not refs.verified:
+        warnings.append(f"{refs.framework} values for this group are unverified: {refs.note}")
+    if sd_note and "approximation" in sd_note.lower() and probability is not None:
+        warnings.append(f"Within-person SD {sd_within:.0f} mg/day: {sd_note}")
+
+    effective = _effective(intake, days, food_mean, food_absorption, absorption)
+
+    return Assessment(
+        person=person,
+        framework=refs.framework,
+        life_stage=refs.life_stage,
+        n_days=n,
+        daily=daily,
+        food_mg=food_mean,
+        supplemental_mg=supp_mean,
+        total_mg=total_mean,
+        target_mg=target,
+        target_kind=refs.target_kind,
+        percent_of_target=percent,
+        ear_mg=refs.ear_mg,
+        probability_adequate=probability,
+        sd_within_mg=sd_within,
+        sd_within_note=sd_note,
+        confidence_above_ai=confidence_ai,
+        ul_supplemental_mg=ul,
+        max_daily_supplemental_mg=max_supp,
+        exceeds_ul=exceeds,
+        conclusion=conclusion,
+        effective_mg=effective,
+        items=tuple(items),
+        warnings=tuple(warnings),
+        references=refs,
+    )
+
+
+def _ear_conclusion(probability: float, n: int) -> str:
+    days = f"{n} day{'s' if n != 1 else ''}"
+    # Judged on the rounded percentage that is shown (IOM 2000 rounds Phi(1) to 85 %).
+    shown = round(probability, 2)
+    if shown >= 0.85:
+        verdict = "usual intake is likely adequate"
+    elif shown <= 0.15:
+        verdict = "usual intake is likely inadequate"
+    else:
+        verdict = "adequacy is uncertain"
+    return (
+        f"With {days} recorded, the probability that usual intake meets the requirement is "
+        f"about {probability:.0%}: {verdict} (IOM 2000 method)."
+    )
+
+
+def _effective(
+    intake: Intake,
+    days: list[Day],
+    food_mean: float,
+    food_absorption: tuple[float, float, float] | None,
+    overrides: Mapping[str, tuple[float, float, float]] | None,
+) -> EffectiveRange:
+    f_low, f_mid, f_high = (
+        _food_absorption()
+        if food_absorption is None
+        else _range(food_absorption, "food_absorption")
+    )
+    custom = {
+        get_form(k).name: _range(v, f"absorption[{k!r}]") for k, v in (overrides or {}).items()
+    }
+    n = len(days)
+    low, mid, high = food_mean * f_low, food_mean * f_mid, food_mean * f_high
+    for sday, supplement in intake.supplements:
+        per_day = supplement.elemental_mg_per_day * (n if sday is None else 1) / n
+        info = supplement.form_info.absorption
+        r_low, r_mid, r_high = custom.get(supplement.form, (info.low, info.central, info.high))
+        low += per_day * r_low * f_low
+        mid += per_day * r_mid * f_mid
+        high += per_day * r_high * f_high
+    basis = (
+        f"food magnesium x {f_low:.2f}/{f_mid:.2f}/{f_high:.2f} absorbed (NIH ODS: 30-40 %); "
+        "supplements x their form's factor relative to food (see supplement_forms())"
+    )
+    return EffectiveRange(low=low, central=mid, high=high, basis=basis)
+
+
+# --------------------------------------------------------------------------- text
+
+
+def _format_text(a: Assessment) -> str:
+    def q(x: Any) -> str:
+        return "-" if x is None else f"{x.magnitude:.0f} mg"
+
+    lines = [
+        f"Magnesium assessment: {a.life_stage} ({a.framework}), {a.n_days} day(s) recorded",
+        f"  food            {q(a.food_mg):>10} /day",
+        f"  supplements     {q(a.supplemental_mg):>10} /day (elemental)",
+        f"  total           {q(a.total_mg):>10} /day",
+    ]
+    if a.target_mg is not None:
+        lines.append(
+            f"  {a.target_kind:<15} {q(a.target_mg):>10} /day"
+            f"  -> {a.percent_of_target:.0f} % of target"
+        )
+    if a.ear_mg is not None:
+        lines.append(f"  EAR             {q(a.ear_mg):>10} /day")
+    if a.probability_adequate is not None:
+        lines.append(f"  P(adequate)     {a.probability_adequate:>10.0%}")
+    if a.confidence_above_ai is not None:
+        lines.append(f"  P(above AI)     {a.confidence_above_ai:>10.0%}")
+    ul = "no UL set" if a.ul_supplemental_mg is None else f"UL {q(a.ul_supplemental_mg)}/day"
+    over = {None: "", True: "  OVER THE LIMIT", False: "  within the limit"}[a.exceeds_ul]
+    lines.append(f"  supplemental UL {ul:>10}{over}")
+    e = a.effective_mg
+    lines.append(
+        f"  absorbed (est.) {e.low.magnitude:.0f}-{e.high.magnitude:.0f} mg/day "
+        f"(central {e.central.magnitude:.0f}; an estimate, not compared with DRIs)"
+    )
+    lines.append("")
+    lines.append(f"  {a.conclusion}")
+    if a.items:
+        lines.append("")
+        lines.append(f"  {'day':<6}{'item':<52}{'amount':>14}{'Mg':>9}")
+        for it in a.items:
+            day = "daily" if it.day is None else str(it.day)
+            mg_text = "no data" if it.magnesium_mg is None else f"{it.magnesium_mg:.0f} mg"
+            lines.append(f"  {day:<6}{it.name[:50]:<52}{it.amount[:14]:>14}{mg_text:>9}")
+    for w in a.warnings:
+        lines.append(f"  ! {w}")
+    lines.append(f"  Source: {a.references.source}")
+    return "\n".join(lines)

@@ -1,0 +1,525 @@
+"""Supplement forms and doses: elemental magnesium by stoichiometry, absorption as cited ranges.
+
+A form is a specific compound, hydrate included ("citrate" is anhydrous trimagnesium
+dicitrate, "Epsom salt" is magnesium sulfate heptahydrate), because the hydrate changes
+the elemental content as much as the anion. The elemental fraction is computed from the
+formula with standard atomic weights, never typed in. Absorption evidence is given as
+low / central / high factors with the studies behind each, for the clearly labelled
+absorption-adjusted estimate; it never enters the comparison with reference values.
+
+Doses must say their basis: ``Supplement(form="citrate", elemental_mg=200)`` (what US and
+EU supplement labels declare) or ``Supplement(form="oxide", compound_mg=500)`` (the mass of
+the compound, as in a product name "Magnesium Oxide 500 mg"). A bare ``mg`` is refused.
+
+References
+----------
+.. [1] IUPAC Commission on Isotopic Abundances and Atomic Weights, "Standard atomic
+   weights," 2021 (abridged, conventional values as listed in magcalc's reference facts).
+.. [2] See ``src/magcalc/data/supplement_evidence.csv`` for the absorption studies.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+import threading
+from typing import Any
+
+from pydantic import Field, model_validator
+
+from magcalc._data import data_file
+from magcalc._models import InputModel, ValueModel
+from magcalc.errors import SupplementError, UnknownFormError
+
+__all__ = [
+    "ATOMIC_WEIGHTS",
+    "AbsorptionEvidence",
+    "Evidence",
+    "Supplement",
+    "SupplementForm",
+    "elemental_fraction",
+    "get_form",
+    "molar_mass",
+    "parse_formula",
+    "parse_label",
+    "supplement_forms",
+]
+
+# Standard atomic weights [g/mol], IUPAC/CIAAW conventional values (the figures given in
+# ../shared/reference/magnesium.md section 3).
+ATOMIC_WEIGHTS: dict[str, float] = {
+    "H": 1.008,
+    "C": 12.011,
+    "N": 14.007,
+    "O": 15.999,
+    "Mg": 24.305,
+    "S": 32.06,
+    "Cl": 35.45,
+}
+
+_ELEMENT = re.compile(r"([A-Z][a-z]?)(\d*)")
+
+
+def parse_formula(formula: str) -> dict[str, int]:
+    """
+    Count the atoms in a chemical formula, with parentheses and hydrates.
+
+    Parameters
+    ----------
+    formula : str
+        E.g. ``"Mg3(C6H5O7)2·9H2O"``; a hydrate part follows "·", "." or "*", with an
+        optional leading count.
+
+    Returns
+    -------
+    dict of str to int
+        Element symbol -> number of atoms.
+
+    Raises
+    ------
+    SupplementError
+        Unbalanced parentheses, an unknown element or unreadable text.
+
+    Examples
+    --------
+    >>> parse_formula("Mg3(C6H5O7)2·9H2O")
+    {'Mg': 3, 'C': 12, 'H': 28, 'O': 23}
+    >>> parse_formula("MgCl2·6H2O")
+    {'Mg': 1, 'Cl': 2, 'H': 12, 'O': 6}
+    """
+    if not isinstance(formula, str) or not formula.strip():
+        raise SupplementError(f"formula must be non-empty text, not {formula!r}", field="formula")
+    total: dict[str, int] = {}
+    for part in re.split(r"[·.*•]", formula.replace(" ", "")):
+        match = re.match(r"(\d*)(.*)$", part)
+        assert match is not None
+        count = int(match.group(1) or 1)
+        for element, n in _count_group(match.group(2), formula).items():
+            total[element] = total.get(element, 0) + n * count
+    return total
+
+
+def _count_group(text: str, formula: str) -> dict[str, int]:
+    stack: list[dict[str, int]] = [{}]
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "(":
+            stack.append({})
+            i += 1
+        elif ch == ")":
+            if len(stack) == 1:
+                raise SupplementError(f"unbalanced ')' in formula {formula!r}", field="formula")
+            m = re.match(r"\d*", text[i + 1 :])
+            mult = int(m.group(0) or 1) if m else 1
+            inner = stack.pop()
+            for element, n in inner.items():
+                stack[-1][element] = stack[-1].get(element, 0) + n * mult
+            i += 1 + (len(m.group(0)) if m else 0)
+        else:
+            m = _ELEMENT.match(text, i)
+            if not m or m.group(1) not in ATOMIC_WEIGHTS:
+                raise SupplementError(
+                    f"cannot read formula {formula!r} at {text[i:]!r}; known elements: "
+                    + ", ".join(ATOMIC_WEIGHTS),
+                    field="formula",
+                )
+            stack[-1][m.group(1)] = stack[-1].get(m.group(1), 0) + int(m.group(2) or 1)
+            i = m.end()
+    if len(stack) != 1:
+        raise SupplementError(f"unbalanced '(' in formula {formula!r}", field="formula")
+    return stack[0]
+
+
+def molar_mass(formula: str) -> float:
+    """
+    Molar mass [g/mol] of a formula from standard atomic weights.
+
+    Examples
+    --------
+    >>> round(molar_mass("MgO"), 3)
+    40.304
+    """
+    return sum(ATOMIC_WEIGHTS[el] * n for el, n in parse_formula(formula).items())
+
+
+def elemental_fraction(formula: str) -> float:
+    """
+    Mass fraction of magnesium in a compound [g Mg / g compound].
+
+    Examples
+    --------
+    >>> round(100 * elemental_fraction("MgO"), 2)
+    60.3
+    >>> round(100 * elemental_fraction("MgSO4·7H2O"), 2)
+    9.86
+    """
+    atoms = parse_formula(formula)
+    if "Mg" not in atoms:
+        raise SupplementError(f"formula {formula!r} contains no magnesium", field="formula")
+    return ATOMIC_WEIGHTS["Mg"] * atoms["Mg"] / molar_mass(formula)
+
+
+class Evidence(ValueModel):
+    """One study behind an absorption factor."""
+
+    key: str
+    citation: str
+    doi_or_url: str
+    finding: str
+    verified: bool
+
+
+class AbsorptionEvidence(ValueModel):
+    """
+    Absorption of a form relative to food magnesium: a range, not a coefficient.
+
+    ``low``, ``central`` and ``high`` are dimensionless factors (1.0 = absorbed like
+    magnesium from a mixed diet); ``basis`` shows how they follow from the studies.
+    """
+
+    low: float = Field(ge=0)
+    central: float = Field(ge=0)
+    high: float = Field(ge=0)
+    basis: str
+    studies: tuple[Evidence, ...]
+    verified: bool
+
+
+class SupplementForm(ValueModel):
+    """
+    A magnesium compound: formula, elemental fraction and absorption evidence.
+
+    Attributes
+    ----------
+    name : str
+        Canonical key (``"citrate"``, ``"bisglycinate"``, ``"sulfate_heptahydrate"``).
+    compound : str
+        Chemical name, hydrate included.
+    formula : str
+    aliases : tuple of str
+        Names people use ("glycinate", "Epsom salt").
+    molar_mass : float
+        [g/mol]
+    elemental_fraction : float
+        Magnesium per compound mass [g/g], from the formula.
+    absorption : AbsorptionEvidence
+    """
+
+    name: str
+    compound: str
+    formula: str
+    aliases: tuple[str, ...]
+    molar_mass: float
+    elemental_fraction: float
+    absorption: AbsorptionEvidence
+
+    @property
+    def elemental_percent(self) -> float:
+        """Magnesium content [% w/w]."""
+        return 100.0 * self.elemental_fraction
+
+    def elemental_from_compound(self, compound_mg: float) -> float:
+        """Elemental magnesium [mg] in ``compound_mg`` [mg] of the compound."""
+        return compound_mg * self.elemental_fraction
+
+    def compound_for_elemental(self, elemental_mg: float) -> float:
+        """Compound mass [mg] that delivers ``elemental_mg`` [mg] of magnesium."""
+        return elemental_mg / self.elemental_fraction
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.compound} {self.formula}, {self.elemental_percent:.2f} % Mg"
+
+
+_lock = threading.Lock()
+_forms: dict[str, SupplementForm] | None = None
+_aliases: dict[str, str] = {}
+
+
+def _normalise(name: str) -> str:
+    text = name.lower().replace("_", " ").replace("-", " ")
+    text = re.sub(r"\bmagnesium\b|\bmg\b", " ", text)
+    return " ".join(text.split())
+
+
+def _load() -> dict[str, SupplementForm]:
+    global _forms
+    if _forms is None:
+        with _lock:
+            if _forms is None:
+                with data_file("supplement_evidence.csv").open(newline="", encoding="utf-8") as fh:
+                    evidence = {
+                        r["key"]: Evidence(
+                            key=r["key"],
+                            citation=r["citation"],
+                            doi_or_url=r["doi_or_url"],
+                            finding=r["finding"],
+                            verified=r["verified"] == "1",
+                        )
+                        for r in csv.DictReader(fh)
+                    }
+                forms: dict[str, SupplementForm] = {}
+                with data_file("supplement_forms.csv").open(newline="", encoding="utf-8") as fh:
+                    for r in csv.DictReader(fh):
+                        aliases = tuple(a for a in r["aliases"].split("|") if a)
+                        forms[r["name"]] = SupplementForm(
+                            name=r["name"],
+                            compound=r["compound"],
+                            formula=r["formula"],
+                            aliases=aliases,
+                            molar_mass=molar_mass(r["formula"]),
+                            elemental_fraction=elemental_fraction(r["formula"]),
+                            absorption=AbsorptionEvidence(
+                                low=float(r["absorption_low"]),
+                                central=float(r["absorption_central"]),
+                                high=float(r["absorption_high"]),
+                                basis=r["absorption_basis"],
+                                studies=tuple(evidence[k] for k in r["evidence"].split(";")),
+                                verified=r["evidence_verified"] == "1",
+                            ),
+                        )
+                        for alias in (r["name"], r["compound"], r["formula"], *aliases):
+                            _aliases.setdefault(_normalise(alias), r["name"])
+                _forms = forms
+    return _forms
+
+
+def supplement_forms() -> list[SupplementForm]:
+    """
+    The catalogue of magnesium supplement forms.
+
+    Returns
+    -------
+    list of SupplementForm
+        Name, formula, elemental fraction and absorption evidence of each form.
+
+    Examples
+    --------
+    >>> {f.name: round(f.elemental_percent, 2) for f in supplement_forms()}["oxide"]
+    60.3
+    """
+    return list(_load().values())
+
+
+def get_form(name: str | SupplementForm) -> SupplementForm:
+    """
+    A form by name or by a name people use ("glycinate", "Epsom salt", "MgO").
+
+    Raises
+    ------
+    UnknownFormError
+        Listing the valid forms.
+
+    Examples
+    --------
+    >>> get_form("Epsom salt").name
+    'sulfate_heptahydrate'
+    >>> get_form("magnesium glycinate").formula
+    'Mg(C2H4NO2)2'
+    """
+    if isinstance(name, SupplementForm):
+        return name
+    forms = _load()
+    if not isinstance(name, str):
+        raise UnknownFormError(name, list(forms))
+    key = _aliases.get(_normalise(name))
+    if key is None:
+        raise UnknownFormError(name, list(forms))
+    return forms[key]
+
+
+class Supplement(InputModel):
+    """
+    A magnesium supplement dose, with its basis explicit.
+
+    Give exactly one of ``elemental_mg`` (magnesium itself, as US Supplement Facts and EU
+    labels declare it) or ``compound_mg`` (the mass of the compound). A bare ``mg`` is
+    refused, because confusing the two is a 2x-6x error.
+
+    Parameters
+    ----------
+    form : str
+        A form name or alias (see :func:`supplement_forms`).
+    elemental_mg : float, optional
+        Elemental magnesium per serving [mg].
+    compound_mg : float, optional
+        Compound mass per serving [mg].
+    servings_per_day : float, default 1
+    label : str, optional
+        Free text to show in reports (e.g. the product name).
+
+    Examples
+    --------
+    >>> Supplement(form="citrate", elemental_mg=200).elemental_mg_per_day
+    200.0
+    >>> round(Supplement(form="oxide", compound_mg=500).elemental_mg_per_day, 1)
+    301.5
+    """
+
+    error_class = SupplementError
+
+    form: str
+    elemental_mg: float | None = None
+    compound_mg: float | None = None
+    servings_per_day: float = 1.0
+    label: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _explicit_basis(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        for bare in ("mg", "amount", "dose", "dose_mg", "amount_mg"):
+            if bare in data:
+                raise SupplementError(
+                    f"{bare}= is ambiguous: say elemental_mg= (magnesium itself, as on "
+                    "Supplement Facts labels) or compound_mg= (mass of the compound, e.g. "
+                    "'Magnesium Oxide 500 mg' tablets)",
+                    field=bare,
+                )
+        elemental, compound = data.get("elemental_mg"), data.get("compound_mg")
+        if (elemental is None) == (compound is None):
+            which = "both" if elemental is not None else "neither"
+            raise SupplementError(
+                f"give exactly one of elemental_mg= or compound_mg= ({which} given)",
+                field="elemental_mg",
+            )
+        data = dict(data)
+        data["form"] = get_form(data.get("form", "")).name
+        for field in ("elemental_mg", "compound_mg", "servings_per_day"):
+            value = data.get(field)
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise SupplementError(
+                    f"{field} must be a number [mg], not {type(value).__name__} {value!r}",
+                    field=field,
+                )
+            if math.isnan(value) or math.isinf(value) or value < 0:
+                raise SupplementError(
+                    f"{field} must be a finite, non-negative number, not {value!r}", field=field
+                )
+        if data.get("servings_per_day", 1.0) == 0:
+            raise SupplementError(
+                "servings_per_day must be positive; leave the supplement out instead",
+                field="servings_per_day",
+            )
+        return data
+
+    @property
+    def form_info(self) -> SupplementForm:
+        """The :class:`SupplementForm` of this dose."""
+        return get_form(self.form)
+
+    @property
+    def elemental_mg_per_serving(self) -> float:
+        """Elemental magnesium in one serving [mg]."""
+        if self.elemental_mg is not None:
+            return float(self.elemental_mg)
+        assert self.compound_mg is not None
+        return self.form_info.elemental_from_compound(self.compound_mg)
+
+    @property
+    def elemental_mg_per_day(self) -> float:
+        """Elemental magnesium a day [mg/day]."""
+        return self.elemental_mg_per_serving * self.servings_per_day
+
+    @property
+    def basis(self) -> str:
+        """How the elemental amount was found, for reports."""
+        info = self.form_info
+        if self.elemental_mg is not None:
+            return f"{self.elemental_mg:g} mg elemental (as {info.compound})"
+        return (
+            f"{self.compound_mg:g} mg {info.compound} x {info.elemental_percent:.2f} % Mg "
+            f"= {self.elemental_mg_per_serving:.1f} mg elemental"
+        )
+
+    def __str__(self) -> str:
+        per_day = f" x {self.servings_per_day:g}/day" if self.servings_per_day != 1 else ""
+        return f"{self.label or self.form}: {self.basis}{per_day}"
+
+    @classmethod
+    def from_label(cls, text: str, *, servings_per_day: float = 1.0) -> Supplement:
+        """A dose from a Supplement Facts line; see :func:`parse_label`."""
+        return parse_label(text, servings_per_day=servings_per_day)
+
+
+_LABEL = re.compile(
+    r"""^\s*(?:magnesium|mg)\b\s*
+        (?:\(\s*as\s+(?P<form1>[^)]*)\)\s*)?
+        [:,-]?\s*(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>mg|milligrams?|g|grams?)\b
+        \s*(?:\(\s*as\s+(?P<form2>[^)]*)\))?""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def parse_label(text: str, *, servings_per_day: float = 1.0) -> Supplement:
+    """
+    Parse a Supplement Facts line such as "Magnesium (as magnesium citrate) 200 mg".
+
+    US Supplement Facts and EU labels declare **elemental** magnesium, so the amount is
+    read as ``elemental_mg``. A product name that states the compound mass
+    ("Magnesium Oxide 500 mg") is refused as ambiguous.
+
+    Parameters
+    ----------
+    text : str
+        "Magnesium (as magnesium citrate) 200 mg", "Magnesium 250 mg (as magnesium oxide)".
+    servings_per_day : float, default 1
+
+    Returns
+    -------
+    Supplement
+
+    Raises
+    ------
+    SupplementError
+        If the line cannot be read, names several forms, or names the compound mass.
+    UnknownFormError
+        If the form is not in the catalogue.
+
+    Examples
+    --------
+    >>> s = parse_label("Magnesium (as magnesium citrate) 200 mg")
+    >>> s.form, s.elemental_mg
+    ('citrate', 200.0)
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise SupplementError("label text is empty; e.g. 'Magnesium (as magnesium citrate) 200 mg'")
+    match = _LABEL.match(text)
+    if not match:
+        compound = re.match(r"^\s*magnesium\s+([a-z -]+?)\s+\d", text, re.IGNORECASE)
+        if compound:
+            raise SupplementError(
+                f"{text!r} names the compound, so its mass may be of the compound, not of "
+                "magnesium; use Supplement(form=..., compound_mg=...) or, if the label's "
+                "Supplement Facts say so, elemental_mg=",
+                field="label",
+            )
+        raise SupplementError(
+            f"cannot read supplement label {text!r}; expected e.g. "
+            "'Magnesium (as magnesium citrate) 200 mg'",
+            field="label",
+        )
+    form_text = match.group("form1") or match.group("form2")
+    if not form_text:
+        raise SupplementError(
+            f"label {text!r} does not say which form; pass Supplement(form=..., elemental_mg=...)",
+            field="form",
+        )
+    if re.search(r",|\band\b|/", form_text):
+        raise SupplementError(
+            f"label {text!r} lists several forms ({form_text}); enter each as its own Supplement",
+            field="form",
+        )
+    amount = float(match.group("amount"))
+    if match.group("unit").lower().startswith("g"):
+        amount *= 1000.0
+    return Supplement(
+        form=form_text.strip(),
+        elemental_mg=amount,
+        servings_per_day=servings_per_day,
+        label=text.strip(),
+    )

@@ -1,0 +1,361 @@
+"""Units and amounts: the one pint registry and household-amount parsing.
+
+magcalc keeps a single :class:`pint.UnitRegistry` for the whole package,
+created on first use (importing pint costs about 0.3 s, so ``import magcalc``
+does not). Amounts arrive as text ("1/2 cup", "½ cup", "1 1/2 cups", "3.5 oz",
+"2 tbsp", "1 medium"), as pint Quantities, or as plain numbers meaning grams;
+:func:`parse_amount` turns text into an :class:`Amount` without knowing the
+food, and :mod:`magcalc.foods` resolves measures such as "cup" or "medium"
+through the food's USDA portions.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Literal
+
+from magcalc.errors import AmountError, UnknownUnitError
+
+if TYPE_CHECKING:
+    import pint
+
+__all__ = [
+    "MASS_UNITS",
+    "VOLUME_UNITS",
+    "Amount",
+    "AmountKind",
+    "get_registry",
+    "mg",
+    "parse_amount",
+    "unit_factor",
+]
+
+AmountKind = Literal["mass", "volume", "measure"]
+
+# Spellings people type -> pint unit names. US customary volumes: USDA household
+# measures are US cups, tablespoons and teaspoons, and pint's `cup` is the US cup.
+MASS_UNITS: dict[str, str] = {
+    "g": "gram", "gm": "gram", "gms": "gram", "gr": "gram", "gram": "gram", "grams": "gram",
+    "gramme": "gram", "grammes": "gram",
+    "kg": "kilogram", "kgs": "kilogram", "kilo": "kilogram", "kilos": "kilogram",
+    "kilogram": "kilogram", "kilograms": "kilogram",
+    "mg": "milligram", "milligram": "milligram", "milligrams": "milligram",
+    "oz": "ounce", "ozs": "ounce", "ounce": "ounce", "ounces": "ounce",
+    "lb": "pound", "lbs": "pound", "pound": "pound", "pounds": "pound",
+}  # fmt: skip
+VOLUME_UNITS: dict[str, str] = {
+    "cup": "cup", "cups": "cup", "c": "cup",
+    "tbsp": "tablespoon", "tbsps": "tablespoon", "tbs": "tablespoon", "tbl": "tablespoon",
+    "tablespoon": "tablespoon", "tablespoons": "tablespoon", "T": "tablespoon",
+    "tsp": "teaspoon", "tsps": "teaspoon", "teaspoon": "teaspoon", "teaspoons": "teaspoon",
+    "t": "teaspoon",
+    "ml": "milliliter", "mls": "milliliter", "milliliter": "milliliter",
+    "milliliters": "milliliter", "millilitre": "milliliter", "millilitres": "milliliter",
+    "cl": "centiliter", "dl": "deciliter",
+    "l": "liter", "liter": "liter", "liters": "liter", "litre": "liter", "litres": "liter",
+    "fl oz": "fluid_ounce", "floz": "fluid_ounce", "fl. oz": "fluid_ounce", "fl.oz": "fluid_ounce",
+    "fluid ounce": "fluid_ounce", "fluid ounces": "fluid_ounce",
+    "pint": "pint", "pints": "pint", "pt": "pint",
+    "quart": "quart", "quarts": "quart", "qt": "quart",
+    "gallon": "gallon", "gallons": "gallon", "gal": "gallon",
+}  # fmt: skip
+
+_registry: pint.UnitRegistry[Any] | None = None
+_registry_lock = threading.Lock()
+
+
+def get_registry() -> pint.UnitRegistry[Any]:
+    """
+    Return magcalc's pint registry, creating it on first use.
+
+    Every Quantity magcalc returns belongs to this registry, so they combine
+    with each other. Amounts built with another registry are still accepted
+    (they are converted through their own registry). magcalc does not touch
+    pint's application registry, which belongs to the application.
+
+    Returns
+    -------
+    pint.UnitRegistry
+    """
+    global _registry
+    if _registry is None:
+        with _registry_lock:
+            if _registry is None:
+                import pint
+
+                _registry = pint.UnitRegistry(cache_folder=None)
+    return _registry
+
+
+def mg(value: float) -> pint.Quantity[Any]:
+    """
+    A magnesium amount as a pint Quantity in milligrams.
+
+    Examples
+    --------
+    >>> mg(87)
+    <Quantity(87, 'milligram')>
+    """
+    return get_registry().Quantity(value, "mg")
+
+
+@lru_cache(maxsize=64)
+def unit_factor(unit: str) -> float:
+    """
+    Grams per ``unit`` for a mass unit, millilitres per ``unit`` for a volume.
+
+    Computed once per unit by pint and cached, so the hot path of batch
+    work does not go through pint for every row.
+
+    Examples
+    --------
+    >>> round(unit_factor("ounce"), 4)
+    28.3495
+    >>> round(unit_factor("cup"), 3)
+    236.588
+    """
+    reg = get_registry()
+    q = reg.Quantity(1.0, unit)
+    target = "gram" if q.check("[mass]") else "milliliter"
+    return float(q.to(target).magnitude)
+
+
+@dataclass(frozen=True)
+class Amount:
+    """
+    A parsed household amount: a number and what it counts.
+
+    Attributes
+    ----------
+    value : float
+        How many units (``1.5`` for "1 1/2 cups"). Never negative, NaN or infinite.
+    unit : str
+        For ``kind`` "mass" or "volume", a pint unit name ("gram", "cup");
+        for "measure", the measure word as typed, singular ("medium", "slice").
+    kind : {'mass', 'volume', 'measure'}
+    qualifier : str
+        Words after the unit ("chopped" in "1 cup chopped"), used to choose
+        among a food's portions. Empty when none.
+    text : str
+        The original text.
+    """
+
+    value: float
+    unit: str
+    kind: AmountKind
+    qualifier: str = ""
+    text: str = ""
+
+    @property
+    def grams(self) -> float:
+        """Grams for a mass amount; raises AmountError for other kinds."""
+        if self.kind != "mass":
+            raise AmountError(f"{self.text!r} is not a mass; it needs a food to convert to grams")
+        return self.value * unit_factor(self.unit)
+
+    @property
+    def milliliters(self) -> float:
+        """Millilitres for a volume amount; raises AmountError for other kinds."""
+        if self.kind != "volume":
+            raise AmountError(f"{self.text!r} is not a volume")
+        return self.value * unit_factor(self.unit)
+
+
+_WORD_NUMBERS = {"a": 1.0, "an": 1.0, "one": 1.0, "half": 0.5, "half a": 0.5, "half an": 0.5}
+_NUMBER = re.compile(
+    r"""^\s*(?:
+        (?P<whole>\d+)\s*(?:\s|-)\s*(?P<fnum>\d+)\s*/\s*(?P<fden>\d+)   # 1 1/2, 1-1/2
+      | (?P<num>\d+)\s*/\s*(?P<den>\d+)                                 # 1/2
+      | (?P<dec>\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?                    # 2, 3.5, .5, 1e3
+    )""",
+    re.VERBOSE,
+)
+_LEADING_WORD = re.compile(r"^\s*(half an|half a|half|an|a|one)\b\s*", re.IGNORECASE)
+_SINGULAR = [("ies", "y"), ("ches", "ch"), ("shes", "sh"), ("oes", "o"), ("ses", "s")]
+
+
+def _singular(word: str) -> str:
+    for end, repl in _SINGULAR:
+        if word.endswith(end) and len(word) > len(end) + 1:
+            return word[: -len(end)] + repl
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def _expand_vulgar_fractions(text: str) -> str:
+    # "1½" -> "1 1/2", "½" -> "1/2" (unicodedata knows every vulgar fraction).
+    out = []
+    for ch in text:
+        if unicodedata.category(ch) == "No" and "/" not in ch:
+            try:
+                value = unicodedata.numeric(ch)
+            except ValueError:
+                out.append(ch)
+                continue
+            name = unicodedata.name(ch, "")
+            if name.startswith("VULGAR FRACTION"):
+                frac = unicodedata.normalize("NFKC", ch).replace("\u2044", "/")
+                out.append(f" {frac}")
+                continue
+            out.append(str(value))
+        elif ch == "\u2044":  # fraction slash
+            out.append("/")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _check_number(value: float, text: str) -> float:
+    if math.isnan(value):
+        raise AmountError(f"amount {text!r} is NaN; give a finite, non-negative number")
+    if math.isinf(value):
+        raise AmountError(f"amount {text!r} is infinite; give a finite, non-negative number")
+    if value < 0:
+        raise AmountError(f"amount {text!r} is negative; give a non-negative number")
+    return value
+
+
+def parse_amount(text: str) -> Amount:
+    """
+    Parse household amount text such as "1/2 cup" or "3.5 oz".
+
+    Parameters
+    ----------
+    text : str
+        A number (integer, decimal, fraction "1/2", mixed "1 1/2", a unicode
+        fraction "½", or "a"/"an"/"half") followed by a unit: a mass ("g",
+        "oz", "lb", ...), a volume ("cup", "tbsp", "tablespoons", "fl oz",
+        "ml", ...) or a household measure word ("medium", "slice", "packet").
+        Words after the unit ("1 cup chopped", "1 cup, chopped") qualify it.
+
+    Returns
+    -------
+    Amount
+
+    Raises
+    ------
+    AmountError
+        Empty text, no number, no unit, or a negative, NaN or infinite number.
+    UnknownUnitError
+        The unit is not a measure word at all (for example "2 %$").
+
+    Examples
+    --------
+    >>> parse_amount("1 1/2 cups")
+    Amount(value=1.5, unit='cup', kind='volume', qualifier='', text='1 1/2 cups')
+    >>> parse_amount("½ cup").value
+    0.5
+    >>> parse_amount("3.5 oz").kind
+    'mass'
+    >>> parse_amount("2 biscuits").unit
+    'biscuit'
+    """
+    if not isinstance(text, str):
+        raise AmountError(f"amount text must be a string, not {type(text).__name__}")
+    original = text
+    # Fractions before NFKC, which would turn "1½" into "11⁄2".
+    cleaned = unicodedata.normalize("NFKC", _expand_vulgar_fractions(text)).replace("\u00a0", " ")
+    cleaned = cleaned.strip()
+    if not cleaned:
+        raise AmountError("amount is empty; write a number and a unit, e.g. '100 g' or '1/2 cup'")
+    lowered = cleaned.lower()
+    if lowered.startswith(("-", "−")):
+        raise AmountError(f"amount {original!r} is negative; give a non-negative number")
+    if lowered.lstrip("+").strip().startswith(("nan", "inf")):
+        bad = "NaN" if "nan" in lowered else "infinite"
+        raise AmountError(f"amount {original!r} is {bad}; give a finite, non-negative number")
+
+    value: float
+    match = _NUMBER.match(cleaned)
+    if match:
+        if match.group("whole") is not None:
+            den = int(match.group("fden"))
+            if den == 0:
+                raise AmountError(f"amount {original!r} divides by zero")
+            value = int(match.group("whole")) + int(match.group("fnum")) / den
+        elif match.group("num") is not None:
+            den = int(match.group("den"))
+            if den == 0:
+                raise AmountError(f"amount {original!r} divides by zero")
+            value = int(match.group("num")) / den
+        else:
+            value = float(match.group(0))
+        rest = cleaned[match.end() :]
+    else:
+        word = _LEADING_WORD.match(cleaned)
+        if not word:
+            raise AmountError(
+                f"amount {original!r} has no number; write e.g. '1 cup', '100 g' or 'a slice'"
+            )
+        value = _WORD_NUMBERS[word.group(1).lower()]
+        rest = cleaned[word.end() :]
+    _check_number(value, original)
+
+    rest = rest.strip().lstrip("x×*").strip()
+    if rest.lower().startswith("of "):
+        rest = rest[3:]
+    if not rest:
+        raise AmountError(
+            f"amount {original!r} has no unit; write e.g. '{cleaned} g' (a bare number "
+            "is only read as grams when passed as a float, not as text)"
+        )
+    unit_text = rest.rstrip(".").strip()
+    low = unit_text.lower()
+
+    # Two-word volume units first ("fl oz", "fluid ounces"), then one word.
+    for spelled in sorted(VOLUME_UNITS, key=len, reverse=True):
+        if " " not in spelled and "." not in spelled:
+            continue
+        if low == spelled or low.startswith(spelled + " ") or low.startswith(spelled + ","):
+            qualifier = unit_text[len(spelled) :].strip(" ,")
+            return Amount(value, VOLUME_UNITS[spelled], "volume", qualifier.lower(), original)
+
+    head_match = re.match(r"([^\W\d_]+)\.?\s*,?\s*(.*)$", unit_text)
+    if not head_match:
+        raise UnknownUnitError(
+            f"amount {original!r} has no recognisable unit; use a mass ('g', 'oz'), a volume "
+            "('cup', 'tbsp', 'ml') or a household measure ('medium', 'slice')"
+        )
+    head, qualifier = head_match.group(1), head_match.group(2).strip(" ,").lower()
+    # Case matters only for the cook's "T" (tablespoon) versus "t" (teaspoon).
+    if head in ("T", "t"):
+        return Amount(value, VOLUME_UNITS[head], "volume", qualifier, original)
+    key = head.lower()
+    if key in MASS_UNITS:
+        return Amount(value, MASS_UNITS[key], "mass", qualifier, original)
+    if key in VOLUME_UNITS:
+        return Amount(value, VOLUME_UNITS[key], "volume", qualifier, original)
+    return Amount(value, _singular(key), "measure", qualifier, original)
+
+
+def amount_from_quantity(quantity: Any) -> Amount:
+    """
+    An :class:`Amount` from a pint Quantity of mass or volume.
+
+    Raises
+    ------
+    AmountError
+        If the Quantity is not a mass or a volume, or is negative, NaN or infinite.
+    """
+    reg = get_registry()
+    try:
+        magnitude = float(quantity.magnitude)
+    except (TypeError, ValueError) as err:
+        raise AmountError(f"amount {quantity!r} must be a single number with a unit") from err
+    _check_number(magnitude, str(quantity))
+    if quantity.check("[mass]"):
+        return Amount(float(quantity.to("gram").magnitude), "gram", "mass", "", str(quantity))
+    if quantity.check("[length]**3"):
+        ml = float(quantity.to("milliliter").magnitude)
+        return Amount(ml, "milliliter", "volume", "", str(quantity))
+    dims = str(reg.Quantity(1, quantity.units).dimensionality)
+    raise AmountError(
+        f"amount {quantity!r} has dimension {dims}; a food amount must be a mass (g, oz) "
+        "or a volume (cup, ml)"
+    )
