@@ -13,8 +13,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	@touch $(STAMP)
 
+# A real assessment on the bundled data: three days of food and a daily supplement.
+DEMO_PERSON := --age 34 --sex female
+
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py
+	@echo
+	@echo "$$ magcalc assess --diary examples/diary.csv $(DEMO_PERSON)"
+	@$(BIN)/magcalc assess --diary examples/diary.csv $(DEMO_PERSON)
 
 test: lint typecheck unit notebooks
 

@@ -7,6 +7,7 @@ developer profile.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,9 @@ from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
+
+# Keep the test run's cache (parsed food table, search index) away from the user's.
+os.environ.setdefault("MAGCALC_CACHE_DIR", tempfile.mkdtemp(prefix="magcalc-test-cache-"))
 
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile(

@@ -48,6 +48,7 @@ How a query is scored
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import gc
 import itertools
 import math
@@ -55,6 +56,7 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = ["SearchIndex", "singular", "tokens"]
 
@@ -137,7 +139,7 @@ class _Index:
     units: list[tuple[frozenset[str], ...]]
     variant: list[frozenset[str]]
     foods: list[frozenset[str]]
-    pairs: list[frozenset[tuple[str, str]]]
+    pairs: list[frozenset[tuple[str, str]] | None]  # filled lazily, per candidate
     prior: list[float]
     penalty: list[float]
     brand: list[frozenset[str]]
@@ -262,6 +264,77 @@ def _segment(seg: str, is_name: bool, chunks: list[list[str]], implied: frozense
     return tuple(frozenset(u) for u in units if u), named
 
 
+_SET_FIELDS = frozenset({"tokens", "head", "main", "variant", "foods", "brand"})
+
+
+def _to_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+def _to_units(text: str) -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(u.split()) for u in text.split("|")) if text else ()
+
+
+class _Lazy(Sequence[Any]):
+    """A list whose items are parsed from strings the first time they are read."""
+
+    def __init__(self, raw: list[str], parse: Any) -> None:
+        self._raw, self._parse = raw, parse
+        self._done: dict[int, Any] = {}
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __getitem__(self, i: Any) -> Any:
+        found = self._done.get(i)
+        if found is None:
+            found = self._done[i] = self._parse(self._raw[i])
+        return found
+
+
+class _LazyPostings(dict[str, list[int]]):
+    """Token -> row numbers, parsed per token on first use."""
+
+    def __init__(self, raw: dict[str, str]) -> None:
+        super().__init__()
+        self._raw = raw
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._raw
+
+    def __missing__(self, key: str) -> list[int]:
+        ids = [int(x) for x in self._raw[key].split()]
+        self[key] = ids
+        return ids
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self._raw else default
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __iter__(self) -> Any:
+        return iter(self._raw)
+
+
+def _ordered_tokens(desc: str) -> list[str]:
+    """The description's words in order, as the index reads them outside parentheses."""
+    low = desc.lower()
+    outside = _PARENS.sub(" ", low) if "(" in low else low
+    if "dry" in outside:
+        outside = _METHOD.sub(r"\1", outside)
+    if "ready-to-" in outside:
+        outside = _READY.sub(" ", outside)
+    if "from" in outside or "made" in outside:
+        outside = _INGREDIENTS.sub(" ", outside)
+    return [
+        t
+        for seg in outside.split(",")
+        for chunk in _CHUNK.findall(seg.strip())
+        for t in tokens(chunk.replace("-", " "))
+    ]
+
+
 class SearchIndex:
     """
     Inverted index over food descriptions with the ranking described above.
@@ -297,6 +370,45 @@ class SearchIndex:
                     self._built = self._build_index()
         return self._built
 
+    def export_state(self) -> list[Any]:
+        """
+        The built index as compact plain containers (for magcalc's on-disk cache).
+
+        Per-food word sets travel as space-separated strings and postings as strings of
+        row numbers: ~100k small containers would otherwise be created on loading and
+        then scanned by the garbage collector; :meth:`load_state` rebuilds them on use.
+        """
+        index = self._index
+        state: list[Any] = []
+        for f in dataclasses.fields(index):
+            value = getattr(index, f.name)
+            if f.name in _SET_FIELDS:
+                value = [" ".join(sorted(x)) for x in value]
+            elif f.name == "units":
+                value = ["|".join(" ".join(sorted(u)) for u in x) for x in value]
+            elif f.name == "postings":
+                value = {t: " ".join(map(str, ids)) for t, ids in value.items()}
+            elif f.name == "pairs":
+                value = len(value)
+            state.append(value)
+        return state
+
+    def load_state(self, state: list[Any]) -> None:
+        """Adopt an index exported by :meth:`export_state` from the same code and data."""
+        values: list[Any] = []
+        for f, value in zip(dataclasses.fields(_Index), state, strict=True):
+            if f.name in _SET_FIELDS:
+                value = _Lazy(value, _to_set)
+            elif f.name == "units":
+                value = _Lazy(value, _to_units)
+            elif f.name == "postings":
+                value = _LazyPostings(value)
+            elif f.name == "pairs":
+                value = [None] * value
+            values.append(value)
+        with self._lock:
+            self._built = _Index(*values)
+
     def build(self) -> None:
         """Build the index now rather than on the first query."""
         _ = self._index
@@ -314,7 +426,8 @@ class SearchIndex:
 
     def _build_index_body(self) -> _Index:
         postings: dict[str, list[int]] = {}
-        token_sets, heads, mains, pairs, prior, penalty, brand, flags = (
+        pairs: list[frozenset[tuple[str, str]] | None] = []
+        token_sets, heads, mains, _, prior, penalty, brand, flags = (
             [],
             [],
             [],
@@ -408,7 +521,7 @@ class SearchIndex:
             units.append(tuple(seg_units))
             variants.append(frozenset(main & _VARIANT))
             stated = frozenset(itertools.chain(*seg_tokens))
-            pairs.append(frozenset(itertools.pairwise(itertools.chain(*seg_tokens))))
+            pairs.append(None)
             n_portions = self._portion_counts[i]
             # Commonly eaten foods carry more household measures in SR; USDA's Food
             # Distribution Program marks the staple version of a food.
@@ -548,6 +661,17 @@ class SearchIndex:
         hi = bisect.bisect_left(index.vocab, token + "\uffff")
         return [w for w in index.vocab[lo:hi] if w != token and len(w) - len(token) >= 3][:8]
 
+    def _pairs(self, i: int) -> frozenset[tuple[str, str]]:
+        """Adjacent word pairs of description ``i``; computed when first needed (they
+        are only read for a query's candidates, and storing them all slows loading)."""
+        index = self._index
+        found = index.pairs[i]
+        if found is None:
+            found = index.pairs[i] = frozenset(
+                itertools.pairwise(_ordered_tokens(self.descriptions[i]))
+            )
+        return found
+
     def rank(self, query: str) -> list[tuple[int, float]]:
         index = self._index
         raw = tokens(query)
@@ -609,7 +733,7 @@ class SearchIndex:
                 score += _W["head"]
                 if head <= qset:
                     score += _W["head_all"]
-            if qpairs and index.pairs[i] & qpairs:
+            if qpairs and self._pairs(i) & qpairs:
                 score += _W["pair"]
             penalty = index.penalty[i]
             if penalty:
@@ -648,12 +772,23 @@ class SearchIndex:
         return [(i, max(0.0, min(100.0, 100.0 * s / top))) for s, _, i in scored]
 
     def confident(self, query: str, i: int) -> bool:
-        """Whether the best hit covers most of what was typed (so a wrong food is not used)."""
+        """Whether food ``i`` covers most of what was typed (so a wrong food is not used).
+
+        Coverage counts a typed word as present when the description has it, one of its
+        everyday-name synonyms ("oatmeal" -> "oat") or a compound that starts with it
+        ("kiwi" -> "kiwifruit"), as ranking does.
+        """
         index = self._index
-        q = set(self._correct(tokens(query)))
         raw = set(tokens(query))
+        q = set(self._correct(tokens(query)))
         if not q or len(q) < 0.6 * len(raw):
             return False
-        total = sum(index.idf.get(t, 0.0) for t in q) or 1.0
-        covered = sum(index.idf.get(t, 0.0) for t in q if t in index.tokens[i])
-        return covered >= 0.6 * total
+        have = index.tokens[i]
+        total = covered = 0.0
+        for t in q:
+            w = max([index.idf.get(t, 0.0)] + [index.idf.get(a, 0.0) for a in _SYNONYMS.get(t, ())])
+            total += w
+            alternatives = set(_SYNONYMS.get(t, ())) | set(self._expand(t) if len(t) >= 4 else ())
+            if t in have or alternatives & have:
+                covered += w
+        return covered >= 0.6 * (total or 1.0)

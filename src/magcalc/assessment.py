@@ -335,8 +335,6 @@ class Intake:
         for number, row in enumerate(records, start=1):
             try:
                 intake._add_record(row)
-            except DiaryError:
-                raise
             except MagcalcError as err:
                 raise DiaryError(f"row {number}: {err}", field=getattr(err, "field", None)) from err
         if not len(intake):
@@ -622,7 +620,7 @@ def assess(
                 kind="supplement",
                 name=supplement.label
                 or f"supplement: magnesium {supplement.form.replace('_', ' ')}",
-                amount=f"{supplement.servings_per_day:g} serving(s)/day",
+                amount=f"{supplement.servings_per_day:g} x/day",
                 magnesium_mg=supplement.elemental_mg_per_day,
                 per_day_mg=per_day,
                 share=None if total_mean == 0 else per_day / total_mean,

@@ -24,6 +24,7 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -381,9 +382,6 @@ class FoodTable:
                 self._notes.append(row[c_note] if c_note is not None else "")
                 self._release.append(row[c_release] if c_release is not None else "")
                 self._source.append(row[c_source] if c_source is not None else "")
-        self._by_fdc = {fid: i for i, fid in enumerate(self.fdc_ids)}
-        self._by_ndb = {ndb: i for i, ndb in enumerate(self.ndb_numbers)}
-        self._by_description = {d.lower(): i for i, d in enumerate(self.descriptions)}
         self._portions: dict[int, list[tuple[int, float, str, float]]] = {}
         with open(portions_path, newline="", encoding="utf-8") as fh:
             reader = csv.reader(fh)
@@ -399,6 +397,13 @@ class FoodTable:
                 self._portions.setdefault(int(row[c_fdc]), []).append(
                     (int(row[c_seq]), amount, row[c_unit], float(row[c_grams]))
                 )
+        self._finish()
+
+    def _finish(self) -> None:
+        """Lookups and the (lazily built) search index over the loaded columns."""
+        self._by_fdc = {fid: i for i, fid in enumerate(self.fdc_ids)}
+        self._by_ndb = {ndb: i for i, ndb in enumerate(self.ndb_numbers)}
+        self._by_description = {d.lower(): i for i, d in enumerate(self.descriptions)}
         self._foods: dict[int, Food] = {}
         self._search = SearchIndex(
             self.descriptions,
@@ -409,12 +414,52 @@ class FoodTable:
 
     @classmethod
     def default(cls) -> FoodTable:
-        """The shared table, loaded from the bundled data on first call."""
+        """
+        The shared table, loaded from the bundled data on first call.
+
+        The parsed table and its search index are kept in magcalc's cache folder
+        (see :mod:`magcalc._cache`), so later processes start in a fraction of the time.
+        """
         if cls._default is None:
             with cls._default_lock:
                 if cls._default is None:
-                    cls._default = cls()
+                    cls._default = cls._load_cached()
         return cls._default
+
+    _STATE = (
+        "fdc_ids",
+        "ndb_numbers",
+        "descriptions",
+        "food_groups",
+        "magnesium",
+        "_notes",
+        "_release",
+        "_source",
+        "_portions",
+    )
+
+    @classmethod
+    def _load_cached(cls) -> FoodTable:
+        import hashlib
+
+        from magcalc import __version__, _cache, _search
+
+        foods, portions = data_file("foods.csv"), data_file("portions.csv")
+        digest = hashlib.sha256(__version__.encode())
+        for path in (foods, portions, Path(_search.__file__)):
+            digest.update(path.read_bytes())
+
+        def build() -> list[Any]:
+            table = cls(foods, portions)
+            return [getattr(table, name) for name in cls._STATE] + [table.index.export_state()]
+
+        state = _cache.cached("foods", digest.hexdigest()[:32], build)
+        table = cls.__new__(cls)
+        for name, value in zip(cls._STATE, state, strict=False):
+            setattr(table, name, value)
+        table._finish()
+        table.index.load_state(state[-1])
+        return table
 
     def __len__(self) -> int:
         return len(self.fdc_ids)

@@ -1,0 +1,83 @@
+"""The on-disk cache: reused, atomic, self-healing, optional."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from magcalc import _cache
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("MAGCALC_CACHE_DIR", str(tmp_path))
+    return tmp_path
+
+
+def test_built_once_then_loaded(folder: Path) -> None:
+    calls: list[int] = []
+
+    def build() -> list[int]:
+        calls.append(1)
+        return [1, 2, 3]
+
+    assert _cache.cached("t", "k", build) == [1, 2, 3]
+    assert _cache.cached("t", "k", build) == [1, 2, 3]
+    assert len(calls) == 1
+    files = list((folder / "t").iterdir())
+    assert len(files) == 1
+    assert not files[0].name.startswith(".tmp-")  # nothing half-written is left
+
+
+def test_corrupt_entry_is_rebuilt(folder: Path) -> None:
+    _cache.cached("t", "k", lambda: {"a": 1})
+    (entry,) = (folder / "t").iterdir()
+    entry.write_bytes(b"\x00garbage")
+    assert _cache.cached("t", "k", lambda: {"a": 2}) == {"a": 2}
+    assert _cache.cached("t", "k", lambda: {"a": 3}) == {"a": 2}
+
+
+def test_disabled(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAGCALC_CACHE_DIR", "off")
+    assert _cache.cache_dir() is None
+    assert _cache.cached("t", "k", lambda: 5) == 5
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes to read-only folders")
+def test_read_only_folder_warns_once_and_works(folder: Path) -> None:
+    folder.chmod(0o500)
+    try:
+        with pytest.warns(RuntimeWarning, match="cannot write its cache"):
+            assert _cache.cached("t", "k", lambda: 7) == 7
+    finally:
+        folder.chmod(0o700)
+
+
+def test_unwritable_cache_path_warns_and_lookups_work(tmp_path: Path) -> None:
+    """A cache 'folder' that is a file cannot be written: one warning, same answers."""
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    code = (
+        "import warnings, magcalc; warnings.simplefilter('always');"
+        "print(magcalc.get_food('11458').magnesium_mg_per_100g)"
+    )
+    env = {**os.environ, "MAGCALC_CACHE_DIR": str(blocker / "sub")}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "87.0"
+    assert done.stderr.count("cannot write its cache") == 1
+
+
+def test_cached_table_equals_fresh_build(root: Path) -> None:
+    """The table and index loaded from the cache rank exactly like a fresh build."""
+    from magcalc.foods import FoodTable
+
+    cached = FoodTable.default()
+    fresh = FoodTable(root / "data" / "foods.csv", root / "data" / "portions.csv")
+    for query in ["spinach boiled", "cheddar cheese", "soy milk", "bananna", "big mac"]:
+        assert cached.index.rank(query)[:10] == fresh.index.rank(query)[:10]
