@@ -16,6 +16,9 @@ from hypothesis import HealthCheck, settings
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 
+# Plots render off-screen in tests.
+os.environ.setdefault("MPLBACKEND", "Agg")
+
 # Keep the test run's cache (parsed food table, search index) away from the user's.
 os.environ.setdefault("MAGCALC_CACHE_DIR", tempfile.mkdtemp(prefix="magcalc-test-cache-"))
 

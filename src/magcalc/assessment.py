@@ -151,6 +151,15 @@ class Assessment(ValueModel):
         Absorption-adjusted estimate (low, central, high), labelled as such.
     items : tuple of ItemContribution
     warnings : tuple of str
+
+    Examples
+    --------
+    >>> from magcalc import Intake, Person
+    >>> intake = Intake()
+    >>> _ = intake.add_food("11458", "1 cup")
+    >>> report = assess(intake, Person(age_years=25, sex="male"))
+    >>> report.total_mg, report.target_kind, report.target_mg
+    (<Quantity(156.6, 'milligram / day')>, 'RDA', <Quantity(400.0, 'milligram / day')>)
     """
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
@@ -190,6 +199,58 @@ class Assessment(ValueModel):
 
     def __str__(self) -> str:
         return _format_text(self)
+
+    def _repr_html_(self) -> str:
+        from magcalc._display import assessment_html
+
+        return assessment_html(self)
+
+    def to_dataframe(self, kind: Literal["items", "days", "summary"] = "items") -> Any:
+        """
+        The assessment as a pandas DataFrame (pandas is an optional extra).
+
+        Parameters
+        ----------
+        kind : {'items', 'days', 'summary'}, default 'items'
+            One row per food or supplement entry, per recorded day, or a single row
+            with the totals and reference comparisons [mg/day].
+
+        Raises
+        ------
+        MissingDependencyError
+            If pandas is not installed (``pip install 'magcalc[pandas]'``).
+        """
+        from magcalc._display import dataframe
+
+        if kind == "items":
+            return dataframe(
+                [i.model_dump() for i in self.items], list(ItemContribution.model_fields)
+            )
+        if kind == "days":
+            return dataframe([d.model_dump() for d in self.daily], list(DayTotal.model_fields))
+        if kind == "summary":
+            data = self.model_dump(mode="json", exclude={"items", "daily", "references", "person"})
+            effective = data.pop("effective_mg")
+            data.update({f"effective_{k}_mg": effective[k] for k in ("low", "central", "high")})
+            data["warnings"] = " | ".join(data["warnings"])
+            return dataframe([data])
+        raise InputError(f"kind must be 'items', 'days' or 'summary', not {kind!r}", field="kind")
+
+    def plot(self, kind: Literal["sources", "days"] = "sources", ax: Any = None) -> Any:
+        """
+        Plot the assessment (matplotlib, an optional extra); returns the Axes.
+
+        ``kind="sources"``: magnesium by food and supplement against the RDA or AI, with
+        the EAR and the supplemental UL marked (:func:`magcalc.plotting.plot_sources`);
+        ``kind="days"``: each recorded day (:func:`magcalc.plotting.plot_days`).
+        """
+        from magcalc import plotting
+
+        if kind == "sources":
+            return plotting.plot_sources(self, ax=ax)
+        if kind == "days":
+            return plotting.plot_days(self, ax=ax)
+        raise InputError(f"kind must be 'sources' or 'days', not {kind!r}", field="kind")
 
 
 # --------------------------------------------------------------------------- intake

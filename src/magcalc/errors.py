@@ -23,6 +23,7 @@ __all__ = [
     "FdcUnavailableError",
     "InputError",
     "MagcalcError",
+    "MissingDependencyError",
     "NoMagnesiumDataError",
     "NoPortionError",
     "NoReferenceValueError",
@@ -192,6 +193,20 @@ class NoReferenceValueError(MagcalcError, LookupError):
 
 class PersonError(InputError):
     """A person is impossible (pregnant and male, negative age, ...)."""
+
+
+class MissingDependencyError(MagcalcError, ImportError):
+    """An optional extra (pandas, matplotlib, dask) is needed and not installed."""
+
+    def __init__(self, module: str, extra: str) -> None:
+        self.module, self.extra = module, extra
+        super().__init__(
+            f"this needs {module}, which is not installed; install it with "
+            f"`pip install 'magcalc[{extra}]'` (or `pip install {module}`)"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.module, self.extra)
 
 
 class FdcError(MagcalcError):

@@ -57,6 +57,7 @@ __all__ = [
     "FoodMatch",
     "FoodTable",
     "Portion",
+    "SearchResults",
     "Serving",
     "food_magnesium",
     "get_food",
@@ -124,6 +125,12 @@ class Food(BaseModel):
         Provenance.
     portions : tuple of Portion
         USDA household measures.
+
+    Examples
+    --------
+    >>> food = get_food("09040")
+    >>> food.description, food.magnesium_per_100g
+    ('Bananas, raw', <Quantity(27.0, 'milligram')>)
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -151,6 +158,11 @@ class Food(BaseModel):
         """Whether the source has a magnesium value for this food."""
         return self.magnesium_mg_per_100g is not None
 
+    def _repr_html_(self) -> str:
+        from magcalc._display import food_html
+
+        return food_html(self)
+
     def __str__(self) -> str:
         value = (
             f"{self.magnesium_mg_per_100g:g} mg Mg/100 g"
@@ -161,7 +173,15 @@ class Food(BaseModel):
 
 
 class FoodMatch(BaseModel):
-    """A search hit: the food and how well it matches (``score``, 0-100, higher is better)."""
+    """
+    A search hit: the food and how well it matches (``score``, 0-100, higher is better).
+
+    Examples
+    --------
+    >>> hit = search_foods("almonds", limit=1)[0]
+    >>> hit.food.ndb_number, 0 < hit.score <= 100
+    ('12061', True)
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -170,6 +190,43 @@ class FoodMatch(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.score:5.1f}  {self.food}"
+
+
+class SearchResults(list[FoodMatch]):
+    """
+    Search hits, best first: a plain list of :class:`FoodMatch` that also renders as a
+    table in Jupyter and converts to pandas.
+    """
+
+    def __init__(self, matches: Any = (), query: str = "") -> None:
+        super().__init__(matches)
+        self.query = query
+
+    def _repr_html_(self) -> str:
+        from magcalc._display import matches_html
+
+        return matches_html(self, self.query)
+
+    def __str__(self) -> str:
+        return "\n".join(str(m) for m in self) or f"no foods match {self.query!r}"
+
+    def to_dataframe(self) -> Any:
+        """One row per hit: score, ids, description, group, magnesium [mg/100 g]."""
+        from magcalc._display import dataframe
+
+        return dataframe(
+            [
+                {
+                    "score": m.score,
+                    "fdc_id": m.food.fdc_id,
+                    "ndb_number": m.food.ndb_number,
+                    "description": m.food.description,
+                    "food_group": m.food.food_group,
+                    "magnesium_mg_per_100g": m.food.magnesium_mg_per_100g,
+                }
+                for m in self
+            ]
+        )
 
 
 class Serving(BaseModel):
@@ -190,6 +247,12 @@ class Serving(BaseModel):
         How the grams were found, e.g. ``"0.5 x 1 cup (180 g)"``.
     magnesium_mg : float or None
         Magnesium in the serving [mg]; None when the food has no value.
+
+    Examples
+    --------
+    >>> s = serving("bananas raw", "1 medium")
+    >>> s.grams, s.portion.unit_description
+    (118.0, 'medium (7" to 7-7/8" long)')
     """
 
     model_config = ConfigDict(frozen=True)
@@ -348,6 +411,14 @@ class FoodTable:
     ----------
     foods_csv, portions_csv : path-like, optional
         Alternative table files with the bundled schema (see ``data/README.md``).
+
+    Examples
+    --------
+    >>> table = FoodTable.default()
+    >>> len(table)
+    7793
+    >>> table.get("11458").description
+    'Spinach, cooked, boiled, drained, without salt'
     """
 
     _default: FoodTable | None = None
@@ -538,7 +609,7 @@ class FoodTable:
         """The search index (built on first use, thread-safe)."""
         return self._search
 
-    def search(self, query: str, *, limit: int = 10) -> list[FoodMatch]:
+    def search(self, query: str, *, limit: int = 10) -> SearchResults:
         """
         Foods ranked by how well they match what a person typed.
 
@@ -549,7 +620,9 @@ class FoodTable:
         if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
             raise AmountError(f"limit must be a positive whole number, not {limit!r}")
         ranked = self._search.rank(query)
-        return [FoodMatch(food=self._food(i), score=round(s, 2)) for i, s in ranked[:limit]]
+        return SearchResults(
+            (FoodMatch(food=self._food(i), score=round(s, 2)) for i, s in ranked[:limit]), query
+        )
 
     # ------------------------------------------------------------------ resolving
 
@@ -580,7 +653,7 @@ class FoodTable:
 # --------------------------------------------------------------------------- public functions
 
 
-def search_foods(query: str, limit: int = 10) -> list[FoodMatch]:
+def search_foods(query: str, limit: int = 10) -> SearchResults:
     """
     Search the bundled USDA table the way people type.
 

@@ -222,6 +222,11 @@ class ReferenceValues(BaseModel):
         """UL for supplemental magnesium only [mg/day], or None where none is set."""
         return _per_day(self.ul_supplemental_mg)
 
+    def _repr_html_(self) -> str:
+        from magcalc._display import references_html
+
+        return references_html(self)
+
     def __str__(self) -> str:
         parts = [f"EAR {self.ear_mg:g}"] if self.ear_mg is not None else []
         parts.append(f"{self.target_kind} {self.target_mg:g}")

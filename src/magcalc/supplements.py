@@ -205,6 +205,14 @@ class SupplementForm(ValueModel):
     elemental_fraction : float
         Magnesium per compound mass [g/g], from the formula.
     absorption : AbsorptionEvidence
+
+    Examples
+    --------
+    >>> form = get_form("Epsom salt")
+    >>> form.formula, round(form.elemental_percent, 2)
+    ('MgSO4·7H2O', 9.86)
+    >>> round(form.compound_for_elemental(100))
+    1014
     """
 
     name: str
@@ -230,6 +238,26 @@ class SupplementForm(ValueModel):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.compound} {self.formula}, {self.elemental_percent:.2f} % Mg"
+
+    def _repr_html_(self) -> str:
+        from magcalc._display import table_html
+
+        a = self.absorption
+        rows = [
+            ("formula", self.formula),
+            ("molar mass [g/mol]", self.molar_mass),
+            ("magnesium [% w/w]", f"{self.elemental_percent:.2f}"),
+            ("aliases", ", ".join(self.aliases)),
+            ("absorption vs food (low/central/high)", f"{a.low} / {a.central} / {a.high}"),
+        ]
+        rows += [(f"study: {e.key}", e.finding) for e in a.studies]
+        return table_html(
+            ["", ""],
+            rows,
+            caption=f"{self.name}: {self.compound}",
+            notes=[a.basis],
+            warnings=[] if a.verified else ["absorption evidence partly indirect or unverified"],
+        )
 
 
 _lock = threading.Lock()

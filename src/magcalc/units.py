@@ -81,6 +81,12 @@ def get_registry() -> pint.UnitRegistry[Any]:
     Returns
     -------
     pint.UnitRegistry
+
+    Examples
+    --------
+    >>> ureg = get_registry()
+    >>> ureg.Quantity(3.5, "oz").to("g")
+    <Quantity(99.2233309, 'gram')>
     """
     global _registry
     if _registry is None:
@@ -143,6 +149,12 @@ class Amount:
         among a food's portions. Empty when none.
     text : str
         The original text.
+
+    Examples
+    --------
+    >>> a = parse_amount("1 1/2 cups")
+    >>> a.value, a.unit, a.kind
+    (1.5, 'cup', 'volume')
     """
 
     value: float

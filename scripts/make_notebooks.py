@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+"""Write the notebooks in notebooks/ from the cell sources below (committed without outputs).
+
+The notebooks are the executed gallery: `make test` runs them with nbmake. Edit a notebook
+here, then run `python scripts/make_notebooks.py`; or edit it in Jupyter and clear outputs.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+OUT = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+def md(text: str) -> nbformat.NotebookNode:
+    return new_markdown_cell(text.strip())
+
+
+def code(text: str) -> nbformat.NotebookNode:
+    return new_code_cell(text.strip())
+
+
+QUICKSTART = [
+    md("""
+# 01 Quickstart: a day's magnesium for one person
+
+magcalc estimates how much magnesium a person takes in from food and supplements and compares it
+with the reference values for their age, sex and life stage. Everything here runs offline on the
+bundled USDA SR Legacy table.
+"""),
+    code("""
+import magcalc
+from magcalc import Intake, Person, Supplement, assess
+
+magcalc.__version__
+"""),
+    md("## Find foods the way you would type them"),
+    code("""
+magcalc.search_foods("spinach boiled", limit=5)
+"""),
+    code("""
+food = magcalc.get_food("11458")   # NDB number (or an FDC id)
+food
+"""),
+    md("""
+## Household portions
+
+`serving` resolves an amount through the food's USDA portions and says which one it used.
+"""),
+    code("""
+for food_name, amount in [("spinach boiled", "1/2 cup"), ("almonds", "1 oz"),
+                          ("banana", "1 medium"), ("rye bread", "2 slices")]:
+    print(magcalc.serving(food_name, amount))
+"""),
+    md("""
+## A person and a few days of intake
+
+A woman of 34 records two days of food and takes 120 mg of magnesium (as bisglycinate) every day.
+"""),
+    code("""
+person = Person(age_years=34, sex="female")
+intake = Intake()
+intake.add_food("oatmeal", "1 cup", day=1)
+intake.add_food("almonds", "1 oz", day=1)
+intake.add_food("spinach boiled", "1/2 cup", day=1)
+intake.add_food("brown rice", "1 cup", day=2)
+intake.add_food("black beans cooked", "1/2 cup", day=2)
+intake.add_food("banana", "1 medium", day=2)
+intake.add_supplement(Supplement(form="glycinate", elemental_mg=120), day=None)
+
+report = assess(intake, person)
+report
+"""),
+    md("""
+## What it means
+
+- **Total vs the RDA**: ingested magnesium (food + elemental supplemental) against the RDA.
+- **Probability of adequacy** (IOM 2000): with only a few days recorded, day-to-day variation
+  makes the answer uncertain; more days narrow it.
+- **The UL applies to supplemental magnesium only**: food never counts toward it.
+- **Absorbed magnesium** is an estimate with a range, never compared with the DRIs.
+"""),
+    code("""
+print(report.conclusion)
+print(f"total {report.total_mg:.0f}, {report.percent_of_target:.0f} % of the {report.target_kind}")
+print("over the supplemental UL:", report.exceeds_ul)
+"""),
+    code("""
+report.plot();
+"""),
+    code("""
+report.to_dataframe()
+"""),
+    md("""
+## Sources
+
+- Institute of Medicine. *Dietary Reference Intakes for Calcium, Phosphorus, Magnesium, Vitamin D,
+  and Fluoride*. National Academy Press, 1997. doi:10.17226/5776.
+- Institute of Medicine. *Dietary Reference Intakes: Applications in Dietary Assessment*. 2000.
+  doi:10.17226/9956.
+- U.S. Department of Agriculture, Agricultural Research Service. *FoodData Central: SR Legacy*,
+  2018/2019 (magnesium from SR28, 2015).
+- NIH Office of Dietary Supplements. *Magnesium: Fact Sheet for Health Professionals*.
+"""),
+]
+
+FORMS = [
+    md("""
+# 02 Supplement forms: oxide vs citrate vs glycinate
+
+A magnesium supplement is a compound, and the compound decides how much magnesium a tablet
+holds. The absorption evidence is a set of ranges from a handful of studies, not a coefficient.
+"""),
+    code("""
+import magcalc
+from magcalc import Supplement
+
+[(f.name, f.formula, round(f.elemental_percent, 2)) for f in magcalc.supplement_forms()]
+"""),
+    md("""
+## Elemental magnesium by stoichiometry
+
+The fraction is computed from each formula with standard atomic weights. A "Magnesium Oxide
+500 mg" tablet holds about 301 mg of magnesium; 500 mg of citrate about 81 mg; 500 mg of
+bisglycinate about 70 mg.
+"""),
+    code("""
+for form in ("oxide", "citrate", "glycinate"):
+    dose = Supplement(form=form, compound_mg=500)
+    print(f"{form:10} 500 mg compound -> {dose.elemental_mg_per_day:6.1f} mg magnesium")
+"""),
+    md("""
+## Labels declare elemental magnesium
+
+US Supplement Facts and EU labels state magnesium itself: "Magnesium (as magnesium citrate)
+200 mg" is 200 mg of magnesium. magcalc refuses a bare "mg".
+"""),
+    code("""
+magcalc.parse_label("Magnesium (as magnesium citrate) 200 mg")
+"""),
+    code("""
+try:
+    Supplement(form="oxide", mg=500)
+except magcalc.SupplementError as err:
+    print(err)
+"""),
+    md("## The evidence on absorption"),
+    code("""
+oxide = magcalc.get_form("oxide")
+oxide
+"""),
+    code("""
+from magcalc.plotting import plot_forms
+
+plot_forms(500);
+"""),
+    md("""
+## The upper limit
+
+The UL (350 mg/day for adults in IOM 1997) applies to supplemental magnesium only; its critical
+effect is osmotic diarrhoea. Two 500 mg oxide tablets a day exceed it, food never does.
+"""),
+    code("""
+from magcalc import Intake, Person, assess
+
+intake = Intake()
+intake.add_food("almonds", "2 oz")
+intake.add_supplement(Supplement(form="oxide", compound_mg=500, servings_per_day=2))
+report = assess(intake, Person(age_years=45, sex="male"))
+print(report.supplemental_mg, "supplemental; over the UL:", report.exceeds_ul)
+"""),
+    md("""
+## Sources
+
+- Firoz M, Graber M. Magnes Res 2001;14:257-262.
+- Lindberg JS et al. J Am Coll Nutr 1990;9:48-55.
+- Walker AF et al. Magnes Res 2003;16:183-191.
+- Kappeler D et al. BMC Nutrition 2017;3:7.
+- Schuette SA et al. JPEN 1994;18:430-435.
+- Blancquaert L et al. Nutrients 2019;11:1663.
+- Coudray C et al. Magnes Res 2005;18:215-223 (rats).
+- Institute of Medicine, 1997, doi:10.17226/5776 (UL for supplemental magnesium).
+"""),
+]
+
+NOTEBOOKS = {"01_quickstart.ipynb": QUICKSTART, "02_supplement_forms.ipynb": FORMS}
+
+
+def main() -> int:
+    OUT.mkdir(exist_ok=True)
+    for name, cells in NOTEBOOKS.items():
+        nb = new_notebook(cells=cells)
+        nb.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3",
+            "language": "python",
+        }
+        nb.metadata["language_info"] = {"name": "python"}
+        nbformat.write(nb, OUT / name)
+        print(f"wrote {OUT / name}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
