@@ -45,4 +45,6 @@ def test_notebooks_are_committed_without_outputs() -> None:
             if cell["cell_type"] == "code":
                 assert cell["outputs"] == [], f"{notebook.name} has outputs"
                 assert cell["execution_count"] is None
-        assert "Sources" in "".join(cells[-1]["source"]), f"{notebook.name} does not end with its sources"
+        assert "Sources" in "".join(cells[-1]["source"]), (
+            f"{notebook.name} does not end with its sources"
+        )
