@@ -14,6 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_fdc
 import bench_import
 import bench_search
 
@@ -22,6 +23,8 @@ def main() -> None:
     bench_import.main()
     print()
     bench_search.main()
+    print()
+    bench_fdc.main()
 
 
 if __name__ == "__main__":

@@ -187,7 +187,102 @@ print(report.supplemental_mg, "supplemental; over the UL:", report.exceeds_ul)
 """),
 ]
 
-NOTEBOOKS = {"01_quickstart.ipynb": QUICKSTART, "02_supplement_forms.ipynb": FORMS}
+FDC = [
+    md("""
+# 03 FoodData Central: foods the bundled table lacks
+
+The bundled table is USDA SR Legacy. FoodData Central (FDC) adds Foundation, Survey (FNDDS)
+and Branded foods. magcalc's client returns the same `Food` model, so everything else works
+unchanged. This notebook parses **recorded** FDC responses (from `../shared/fdc/responses`) and
+only calls the live API when `FDC_API_KEY` is set.
+"""),
+    code("""
+import json
+import os
+from pathlib import Path
+
+import magcalc
+from magcalc import fdc
+
+RECORDINGS = Path("..").resolve().parent / "shared" / "fdc" / "responses"
+have_recordings = RECORDINGS.is_dir()
+print("recordings:", RECORDINGS if have_recordings else "not found (skipping the parsing cells)")
+"""),
+    md("## A Foundation food (full format)"),
+    code("""
+if have_recordings:
+    data = json.loads((RECORDINGS / "countIt__food-2262072-foundation-full.json").read_text())
+    food = fdc.parse_food(data)
+    display(food)
+    print(food.magnesium_per_100g)
+"""),
+    md("""
+## A Survey (FNDDS) food with household portions
+
+FNDDS portions come with descriptions such as "1 banana"; they work with `serving`.
+"""),
+    code("""
+if have_recordings:
+    data = json.loads((RECORDINGS / "countIt__food-survey-fndds-full.json").read_text())
+    survey = fdc.parse_food(data)
+    print(survey.description, [p.label for p in survey.portions][:4])
+    print(magcalc.serving(survey, 100))
+"""),
+    md("""
+## Branded foods usually have no magnesium
+
+Missing is unknown, never zero: the value stays `None` and an assessment reports it.
+"""),
+    code("""
+if have_recordings:
+    data = json.loads((RECORDINGS / "countIt__food-branded-full.json").read_text())
+    branded = fdc.parse_food(data)
+    print(branded.description, "->", branded.magnesium_per_100g)
+    hits = fdc.parse_search(
+        json.loads((RECORDINGS / "trellislabs__cheddar-cheese.search-all.json").read_text())
+    )
+    print(len(hits), "Branded hits,", sum(h.magnesium_mg_per_100g is not None for h in hits),
+          "with a magnesium value")
+"""),
+    md("## FDC foods in an assessment"),
+    code("""
+if have_recordings:
+    intake = magcalc.Intake()
+    intake.add_food("spinach boiled", "1 cup")
+    intake.add_food(survey, 150)
+    intake.add_food(branded, 27)
+    report = magcalc.assess(intake, magcalc.Person(age_years=52, sex="male"))
+    for warning in report.warnings:
+        print("-", warning)
+"""),
+    md("""
+## Live calls (only with a key)
+
+Get a free key at https://fdc.nal.usda.gov/api-key-signup and set `FDC_API_KEY`. The key is
+sent only in the `X-Api-Key` header, never logged or cached; answers are cached on disk.
+"""),
+    code("""
+if os.environ.get("FDC_API_KEY"):
+    with magcalc.FdcClient() as client:
+        for food in client.search("lentils", page_size=5):
+            print(food)
+else:
+    print("FDC_API_KEY is not set: no live call made.")
+"""),
+    md("""
+## Sources
+
+- U.S. Department of Agriculture, Agricultural Research Service. *FoodData Central*, 2019-.
+  https://fdc.nal.usda.gov/; *FoodData Central API Guide*, https://fdc.nal.usda.gov/api-guide.
+- Recorded responses: `../shared/fdc/responses` (see its README for each request).
+"""),
+]
+
+NOTEBOOKS = {
+    "01_quickstart.ipynb": QUICKSTART,
+    "02_supplement_forms.ipynb": FORMS,
+    "03_fooddata_central.ipynb": FDC,
+}
 
 
 def main() -> int:

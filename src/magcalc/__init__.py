@@ -46,6 +46,7 @@ from magcalc.errors import (
 
 if TYPE_CHECKING:
     from magcalc.assessment import Assessment, Intake, assess
+    from magcalc.fdc import FdcClient
     from magcalc.foods import (
         Food,
         FoodMatch,
@@ -82,6 +83,7 @@ _LAZY: dict[str, str] = {
     "get_food": "foods",
     "search_foods": "foods",
     "serving": "foods",
+    "FdcClient": "fdc",
     "Supplement": "supplements",
     "SupplementForm": "supplements",
     "get_form": "supplements",
@@ -102,9 +104,12 @@ _SUBMODULES = {
     "assessment",
     "cli",
     "errors",
+    "fdc",
     "foods",
     "people",
+    "plotting",
     "references",
+    "risks",
     "supplements",
     "units",
 }
@@ -115,6 +120,7 @@ __all__ = [
     "Assessment",
     "DiaryError",
     "FdcAuthError",
+    "FdcClient",
     "FdcError",
     "FdcNotFoundError",
     "FdcRateLimitError",

@@ -85,7 +85,10 @@ def cmd_food(args: argparse.Namespace) -> int:
 
 
 def _food_arg(text: str) -> Any:
-    return text
+    """A food argument: "fdc:ID" fetches from FoodData Central, anything else is kept."""
+    from magcalc._cli_fdc import resolve_food_arg
+
+    return resolve_food_arg(text)
 
 
 def cmd_forms(args: argparse.Namespace) -> int:
@@ -170,6 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"magcalc {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    from magcalc._cli_fdc import register as register_fdc
+
+    register_fdc(sub)
 
     p = sub.add_parser("search", help="search the bundled USDA food table")
     p.add_argument("query")

@@ -106,7 +106,11 @@ class Person(BaseModel):
     pregnant, lactating : bool, default False
         Only for females aged 10 to under 60 years, and not both at once.
     conditions : tuple of str, default ()
-        Free-text health conditions; stored as given, not yet used.
+        Documented risk factors for low magnesium ("ppi", "diuretic",
+        "alcohol use disorder", "type 2 diabetes", "Crohn's disease", "celiac
+        disease", "older age", ...; see :func:`magcalc.risks.risk_factors`),
+        stored as canonical keys. They do not change reference values; an
+        assessment adds a cited note for each. Unknown names raise PersonError.
 
     Raises
     ------
@@ -193,7 +197,9 @@ class Person(BaseModel):
                 raise PersonError(
                     f"conditions must contain only strings, not {item!r}", field="conditions"
                 )
-        return tuple(value)
+        from magcalc.risks import normalise_conditions
+
+        return normalise_conditions(value)
 
     @model_validator(mode="after")
     def _possible(self) -> Self:
