@@ -96,6 +96,23 @@ report.plot();
 report.to_dataframe()
 """),
     md("""
+## In plain words, and what to do about a gap
+
+`summary()` says it in a few sentences. Food comes first: `suggestions()` lists generic foods in
+real USDA household portions and a plan with the fewest portions that close the gap (here a
+vegetarian preference). `supplement_advice()` only suggests a dose that keeps supplemental
+magnesium within the UL, and shows how much of each form delivers it.
+"""),
+    code("""
+print(report.summary())
+"""),
+    code("""
+report.suggestions(exclude="vegetarian", limit=8)
+"""),
+    code("""
+print(report.supplement_advice())
+"""),
+    md("""
 ## Sources
 
 - Institute of Medicine. *Dietary Reference Intakes for Calcium, Phosphorus, Magnesium, Vitamin D,
@@ -105,6 +122,8 @@ report.to_dataframe()
 - U.S. Department of Agriculture, Agricultural Research Service. *FoodData Central: SR Legacy*,
   2018/2019 (magnesium from SR28, 2015).
 - NIH Office of Dietary Supplements. *Magnesium: Fact Sheet for Health Professionals*.
+- U.S. Food and Drug Administration. *Drug Safety Communication: low magnesium with long-term
+  PPI use*, 2011 (for the risk-factor notes magcalc adds).
 """),
 ]
 

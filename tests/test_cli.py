@@ -118,3 +118,24 @@ def test_python_dash_m_and_usage_error() -> None:
     usage = subprocess.run([sys.executable, "-m", "magcalc"], capture_output=True, text=True)
     assert usage.returncode == 2
     assert "Traceback" not in usage.stderr
+
+
+def test_suggest_and_assess_suggest(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "suggest", "150", "--exclude", "nut allergy", "--limit", "3")
+    assert status == 0
+    assert out.startswith("To add about 150 mg a day")
+    status, out, _ = run(
+        capsys, "assess", "--age", "74", "--sex", "female", "--condition", "ppi",
+        "--food", "11458", "1/2 cup", "--suggest",
+    )  # fmt: skip
+    assert status == 0
+    assert "long-term proton-pump inhibitor use" in out
+    assert "Food and Drug Administration" in out
+    assert "foods first" in out
+    assert "limit" in out
+    data = json.loads(
+        run(capsys, "assess", "--age", "34", "--sex", "female", "--food", "11458", "1 cup",
+            "--suggest", "--json")[1]
+    )  # fmt: skip
+    assert data["summary"].startswith("From food you get about 157 mg")
+    assert data["supplement_advice"]["dose_mg"] == 160

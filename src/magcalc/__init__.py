@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     )
     from magcalc.people import Person
     from magcalc.references import ReferenceValues, frameworks, reference_values
+    from magcalc.suggestions import suggest_foods
     from magcalc.supplements import (
         Supplement,
         SupplementForm,
@@ -84,6 +85,7 @@ _LAZY: dict[str, str] = {
     "search_foods": "foods",
     "serving": "foods",
     "FdcClient": "fdc",
+    "suggest_foods": "suggestions",
     "Supplement": "supplements",
     "SupplementForm": "supplements",
     "get_form": "supplements",
@@ -110,6 +112,7 @@ _SUBMODULES = {
     "plotting",
     "references",
     "risks",
+    "suggestions",
     "supplements",
     "units",
 }
@@ -160,6 +163,7 @@ __all__ = [
     "reference_values",
     "search_foods",
     "serving",
+    "suggest_foods",
     "supplement_forms",
 ]
 

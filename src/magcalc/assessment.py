@@ -44,6 +44,7 @@ from magcalc.errors import DiaryError, InputError, MagcalcError
 from magcalc.foods import FoodLike, Serving, serving
 from magcalc.people import Person
 from magcalc.references import ReferenceValues, reference_values, within_person_sd
+from magcalc.risks import RiskFactor, risk_factor
 from magcalc.supplements import Supplement, get_form, parse_label
 from magcalc.units import get_registry
 
@@ -188,6 +189,7 @@ class Assessment(ValueModel):
     items: tuple[ItemContribution, ...]
     warnings: tuple[str, ...]
     references: ReferenceValues
+    risk_factors: tuple[RiskFactor, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain Python types (numbers in mg/day), ready for JSON."""
@@ -199,6 +201,42 @@ class Assessment(ValueModel):
 
     def __str__(self) -> str:
         return _format_text(self)
+
+    def summary(self) -> str:
+        """
+        A few plain sentences a person can read; deterministic.
+
+        Examples
+        --------
+        >>> from magcalc import Intake, Person
+        >>> intake = Intake()
+        >>> _ = intake.add_food("11458", "1 cup")
+        >>> print(assess(intake, Person(age_years=34, sex="female")).summary())
+        ... # doctest: +NORMALIZE_WHITESPACE
+        From food you get about 157 mg a day, 49 % of the 320 mg RDA for females 31-50 y
+        (IOM1997). With 1 day recorded, the chance that your usual intake is adequate is
+        about 11%; one day says little about usual intake, so record more days.
+        """
+        return _summary(self)
+
+    def suggestions(self, **kwargs: Any) -> Any:
+        """
+        Foods that close the gap between intake and target, food first.
+
+        Keyword arguments go to :func:`magcalc.suggest_foods` (``prefer``, ``exclude``,
+        ``portions``, ``limit``). The gap is ``target - total`` [mg/day], 0 if met.
+        """
+        from magcalc.suggestions import suggest_foods
+
+        target = 0.0 if self.target_mg is None else float(self.target_mg.magnitude)
+        return suggest_foods(max(0.0, target - float(self.total_mg.magnitude)), **kwargs)
+
+    def supplement_advice(self) -> Any:
+        """A supplemental dose that closes the gap within the UL; see
+        :func:`magcalc.suggestions.supplement_advice`."""
+        from magcalc.suggestions import supplement_advice
+
+        return supplement_advice(self)
 
     def _repr_html_(self) -> str:
         from magcalc._display import assessment_html
@@ -764,6 +802,13 @@ def assess(
 
     effective = _effective(intake, days, food_mean, food_absorption, absorption)
 
+    # Documented risk factors: a cited note each; reference values are unchanged (as in
+    # the DRIs). Older adults are at risk per NIH ODS; IOM's oldest group is >70 y.
+    keys = list(person.conditions)
+    if person.age_in_years >= 71 and "older_age" not in keys:
+        keys.append("older_age")
+    risks = tuple(risk_factor(k) for k in keys)
+
     return Assessment(
         person=person,
         framework=refs.framework,
@@ -789,6 +834,7 @@ def assess(
         items=tuple(items),
         warnings=tuple(warnings),
         references=refs,
+        risk_factors=risks,
     )
 
 
@@ -840,6 +886,74 @@ def _effective(
 
 
 # --------------------------------------------------------------------------- text
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def _summary(a: Assessment) -> str:
+    food, supp = round(a.food_mg.magnitude), round(a.supplemental_mg.magnitude)
+    total = round(a.total_mg.magnitude)
+    group = f"{a.life_stage} ({a.framework})"
+    if supp > 0:
+        first = (
+            f"From food you get about {food} mg a day and supplements add {supp} mg, "
+            f"about {total} mg in all"
+        )
+    else:
+        first = f"From food you get about {food} mg a day"
+    if a.target_mg is not None and a.percent_of_target is not None:
+        first += (
+            f", {a.percent_of_target:.0f} % of the {a.target_mg.magnitude:.0f} mg "
+            f"{a.target_kind} for {group}."
+        )
+    else:
+        first += "."
+    parts = [first]
+    if a.probability_adequate is not None:
+        second = (
+            f"With {_days(a.n_days)} recorded, the chance that your usual intake is adequate "
+            f"is about {a.probability_adequate:.0%}"
+        )
+        second += (
+            "; one day says little about usual intake, so record more days."
+            if a.n_days == 1
+            else "."
+        )
+        parts.append(second)
+    elif a.confidence_above_ai is not None:
+        parts.append(
+            f"Only an adequate intake (AI) is set for {a.life_stage}: with {_days(a.n_days)} "
+            f"recorded you can be about {a.confidence_above_ai:.0%} confident that usual "
+            "intake is above it, and intake below an AI cannot be judged inadequate."
+        )
+    if a.ul_supplemental_mg is not None and a.max_daily_supplemental_mg.magnitude > 0:
+        peak = round(a.max_daily_supplemental_mg.magnitude)
+        side = "over" if a.exceeds_ul else "under"
+        parts.append(
+            f"Your supplements give up to {peak} mg a day, {side} the "
+            f"{a.ul_supplemental_mg.magnitude:.0f} mg limit for supplemental magnesium "
+            "(food does not count toward it)."
+        )
+    elif a.ul_supplemental_mg is None and a.supplemental_mg.magnitude > 0:
+        parts.append(
+            "No upper limit for supplements is set at this age; infants should get "
+            "magnesium from food and formula only (IOM 1997)."
+        )
+    missing = sum(d.foods_without_data for d in a.daily)
+    if missing:
+        parts.append(
+            f"{missing} food{'s have' if missing != 1 else ' has'} no magnesium data, so your "
+            "real intake may be higher."
+        )
+    if a.risk_factors:
+        names = ", ".join(r.name for r in a.risk_factors)
+        parts.append(
+            f"You listed {names}: this can raise the risk of low magnesium; the reference "
+            "values stay the same (see the notes and their sources)."
+        )
+    return " ".join(parts)
 
 
 def _format_text(a: Assessment) -> str:

@@ -29,6 +29,7 @@ def _person(args: argparse.Namespace) -> Any:
         "sex": args.sex,
         "pregnant": args.pregnant,
         "lactating": args.lactating,
+        "conditions": tuple(args.condition or ()),
     }
     if args.age_months is not None:
         kwargs["age_months"] = args.age_months
@@ -44,6 +45,11 @@ def _add_person_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--sex", required=True, help="female or male")
     g.add_argument("--pregnant", action="store_true")
     g.add_argument("--lactating", action="store_true")
+    g.add_argument(
+        "--condition",
+        action="append",
+        help="a risk factor for low magnesium (ppi, diuretic, type 2 diabetes, ...); repeatable",
+    )
     p.add_argument("--framework", default="IOM1997", help="reference framework (default IOM1997)")
 
 
@@ -150,9 +156,42 @@ def cmd_assess(args: argparse.Namespace) -> int:
         )
     report = assess(intake, _person(args), framework=args.framework, sd_within_mg=args.sd_within)
     if args.json:
-        print(report.to_json(indent=2))
+        data = report.to_dict()
+        data["summary"] = report.summary()
+        if args.suggest:
+            data["suggestions"] = report.suggestions(exclude=args.exclude).model_dump(mode="json")
+            data["supplement_advice"] = report.supplement_advice().model_dump(mode="json")
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    print(report)
+    for factor in report.risk_factors:
+        print(f"  note: {factor.name}: {factor.note} [{factor.citation}]")
+    print()
+    print(_wrap(report.summary()))
+    if args.suggest:
+        print()
+        print(report.suggestions(exclude=args.exclude))
+        print()
+        print(report.supplement_advice())
+    return 0
+
+
+def _wrap(text: str) -> str:
+    import textwrap
+
+    return textwrap.fill(text, width=100)
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from magcalc.suggestions import suggest_foods
+
+    result = suggest_foods(
+        _float(args.gap), prefer=args.prefer, exclude=args.exclude, limit=args.limit
+    )
+    if args.json:
+        _emit(result.model_dump(mode="json"))
     else:
-        print(report)
+        print(result)
     return 0
 
 
@@ -220,8 +259,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--label", action="append", help="a Supplement Facts line, e.g. 'Magnesium (as ...) 200 mg'"
     )
     p.add_argument("--sd-within", type=float, help="within-person SD [mg/day] (IOM 2000)")
+    p.add_argument(
+        "--suggest", action="store_true", help="also suggest foods and a supplement within the UL"
+    )
+    p.add_argument("--exclude", action="append", help="with --suggest: a diet, food group or word")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_assess)
+
+    p = sub.add_parser("suggest", help="foods in real portions that add GAP mg of magnesium")
+    p.add_argument("gap", help="magnesium to add [mg/day]")
+    p.add_argument("--prefer", action="append", help="a food group or word to rank first")
+    p.add_argument(
+        "--exclude", action="append", help="a diet (vegan, nut allergy, ...), group or word"
+    )
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_suggest)
     return parser
 
 

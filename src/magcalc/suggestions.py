@@ -1,0 +1,581 @@
+"""Closing the gap: food-first suggestions and supplement advice within the safe limit.
+
+Food first: :func:`suggest_foods` ranks generic foods from the bundled table by the
+magnesium in one real USDA household portion, and plans the fewest such portions that
+together reach a gap. Supplements second: :func:`supplement_advice` proposes an
+elemental dose that closes what food leaves open without taking supplemental magnesium
+over the person's UL, and shows how much of each form delivers it.
+
+magcalc states what the data and the reference values say; it does not diagnose or
+prescribe, and its suggestions are no substitute for advice from a clinician.
+
+References
+----------
+.. [1] Institute of Medicine, "Dietary Reference Intakes for Calcium, Phosphorus,
+   Magnesium, Vitamin D, and Fluoride," 1997, doi:10.17226/5776 (UL for supplemental
+   magnesium; none determinable for infants).
+.. [2] U.S. Department of Agriculture, Agricultural Research Service, "FoodData Central:
+   SR Legacy," 2018 (foods and household portions).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Literal
+
+from magcalc._models import ValueModel
+from magcalc.errors import InputError
+from magcalc.foods import Food, FoodTable, Portion
+from magcalc.supplements import get_form
+
+if TYPE_CHECKING:
+    from magcalc.assessment import Assessment
+
+__all__ = [
+    "DIETS",
+    "FoodSuggestion",
+    "FoodSuggestions",
+    "FormOption",
+    "SupplementAdvice",
+    "suggest_foods",
+    "supplement_advice",
+]
+
+# Groups that are not everyday generic foods, whatever their magnesium.
+_EXCLUDED_GROUPS = frozenset(
+    {
+        "Baby Foods",
+        "Fast Foods",
+        "Restaurant Foods",
+        "American Indian/Alaska Native Foods",
+        "Meals, Entrees, and Side Dishes",
+        "Spices and Herbs",  # eaten by the pinch, not the portion
+    }
+)
+_ANIMAL_GROUPS = (
+    "Dairy and Egg Products",
+    "Beef Products",
+    "Pork Products",
+    "Poultry Products",
+    "Lamb, Veal, and Game Products",
+    "Finfish and Shellfish Products",
+    "Sausages and Luncheon Meats",
+)
+_MEAT_GROUPS = tuple(g for g in _ANIMAL_GROUPS if g != "Dairy and Egg Products")
+_ANIMAL_WORDS = (
+    "milk", "cheese", "egg", "butter", "yogurt", "cream", "whey", "honey", "beef", "pork",
+    "chicken", "turkey", "fish", "gelatin", "lard", "anchovy", "tuna", "salmon", "shrimp",
+)  # fmt: skip
+_MEAT_WORDS = ("beef", "pork", "chicken", "turkey", "fish", "gelatin", "lard", "anchovy",
+               "tuna", "salmon", "shrimp", "bacon", "ham")  # fmt: skip
+_NUT_WORDS = (
+    "almond", "cashew", "walnut", "pecan", "pistachio", "hazelnut", "filbert", "macadamia",
+    "brazil", "pine nut", "peanut", "nut",
+)  # fmt: skip
+
+DIETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # name: (food groups to leave out, words to leave out)
+    "vegan": (_ANIMAL_GROUPS, _ANIMAL_WORDS),
+    "vegetarian": (_MEAT_GROUPS, _MEAT_WORDS),
+    "nut allergy": (("Nut and Seed Products",), _NUT_WORDS),
+    "nuts": (("Nut and Seed Products",), _NUT_WORDS),
+    "peanut allergy": ((), ("peanut",)),
+    "dairy free": (("Dairy and Egg Products",), ("milk", "cheese", "yogurt", "butter", "cream")),
+    "gluten free": ((), ("wheat", "bread", "barley", "rye", "pasta", "bran", "bulgur", "couscous")),
+}
+"""Named exclusions for ``exclude=``: (food groups, words) each leaves out."""
+
+# "1 oz" is a USDA household portion (the usual serving of nuts); pounds and bare grams
+# are not servings.
+_MASS_WORDS = frozenset({"lb", "g", "kg", "pound"})
+# Containers and whole batches are not one person's portion.
+_BULK = re.compile(r"\b(package|pkg|container|can|jar|bottle|box|bag|yields?|recipe|batch|"
+                   r"loaf|pie|cake)\b")  # fmt: skip
+_DENSE_WORDS = re.compile(r"\b(peanuts?|nuts?|granola|germ|chocolate|cocoa|pesto|soybeans, "
+                          r"mature seeds, roasted|trail mix)\b")  # fmt: skip
+# Ingredients or uncooked states, not something a person eats as a portion.
+_NOT_AS_EATEN = re.compile(
+    r"\b(flour|meal|powder|crude|dry mix|dehydrated|unprepared|concentrate|glandless|"
+    r"defatted|leavening|baking)\b"
+)
+_COOK_FIRST = frozenset({"Legumes and Legume Products", "Cereal Grains and Pasta"})
+_AS_EATEN = re.compile(r"\b(cooked|boiled|roasted|prepared|canned|tofu|natto|tempeh|hummus|"
+                       r"butter|soymilk|milk|sprouted|steamed|baked)\b")  # fmt: skip
+# magcalc's rule for a realistic single portion [g] (a design choice, stated in the docs):
+# energy-dense foods are eaten by the tablespoon or ounce, others by the cup or piece.
+_DENSE_GROUPS = frozenset(
+    {"Nut and Seed Products", "Sweets", "Snacks", "Fats and Oils", "Spices and Herbs"}
+)
+_MAX_PORTION_G = 250.0
+_MIN_ENTRIES = 5
+_CATEGORY = frozenset({"nuts", "seeds", "cereals", "snacks", "candies", "beverages", "fish",
+                       "beans", "soup", "sauce", "spices", "crustaceans", "mollusks"})  # fmt: skip
+_DRIED_OK = frozenset({"Nut and Seed Products", "Fruits and Fruit Juices"})
+_MAX_DENSE_PORTION_G = 60.0
+
+
+class FoodSuggestion(ValueModel):
+    """A food in one real USDA household portion and the magnesium it brings [mg]."""
+
+    food: Food
+    portion: Portion
+    grams: float
+    magnesium_mg: float
+
+    @property
+    def label(self) -> str:
+        """E.g. ``'1 oz (28.35 g) Nuts, almonds: 77 mg'``."""
+        return (
+            f"1 {self.portion.unit_description} ({self.grams:.0f} g) "
+            f"{self.food.description}: {self.magnesium_mg:.0f} mg"
+        )
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class FoodSuggestions(ValueModel):
+    """
+    Foods that help close a gap, best first, and a plan that reaches it.
+
+    Attributes
+    ----------
+    gap_mg : float
+        The gap to close [mg/day].
+    foods : tuple of FoodSuggestion
+        Ranked by magnesium per portion.
+    plan : tuple of FoodSuggestion
+        The fewest distinct foods, one portion each, that together reach the gap
+        (greedy by magnesium per portion: with one portion per food, taking the
+        largest first gives the fewest portions). Empty when the gap is 0.
+    plan_mg : float
+        Magnesium the plan adds [mg].
+    reaches_gap : bool
+    method : str
+    """
+
+    gap_mg: float
+    foods: tuple[FoodSuggestion, ...]
+    plan: tuple[FoodSuggestion, ...]
+    plan_mg: float
+    reaches_gap: bool
+    method: str
+
+    def __str__(self) -> str:
+        if self.gap_mg <= 0:
+            return "No gap to close."
+        lines = [f"To add about {self.gap_mg:.0f} mg a day, foods first:"]
+        lines += [f"  {s.label}" for s in self.foods]
+        lines.append(
+            f"Plan ({len(self.plan)} portion{'s' if len(self.plan) != 1 else ''}, "
+            f"{self.plan_mg:.0f} mg"
+            + ("" if self.reaches_gap else ", short of the gap")
+            + "): "
+            + "; ".join(
+                f"1 {s.portion.unit_description} {s.food.description}" for s in self.plan
+            )
+        )
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        from magcalc._display import table_html
+
+        rows = [
+            (s.food.description, f"1 {s.portion.unit_description}",
+             s.grams, s.magnesium_mg, "yes" if s in self.plan else "")
+            for s in self.foods
+        ]  # fmt: skip
+        return table_html(
+            ["food", "portion", "g", "Mg [mg]", "in plan"],
+            rows,
+            caption=f"Foods to add about {self.gap_mg:.0f} mg/day",
+            notes=[self.method],
+        )
+
+
+_candidates_lock = threading.Lock()
+_candidates: list[tuple[int, int]] | None = None
+
+
+def _is_branded(description: str) -> bool:
+    outside = re.sub(r"\([^)]*\)", " ", description)
+    return any(w not in ("NFS", "USDA", "NS") for w in re.findall(r"\b[A-Z][A-Z'&]{2,}\b", outside))
+
+
+def _name(description: str) -> str:
+    """The food's name: the first part of the description, or the second after a category."""
+    parts = [p.strip().lower() for p in description.split(",")]
+    name = parts[1] if parts[0] in _CATEGORY and len(parts) > 1 else parts[0]
+    return re.sub(r"\s*\(.*", "", name)
+
+
+def _household(portion: Portion) -> bool:
+    text = portion.unit_description.lower()
+    head = re.match(r"[a-z]+", text)
+    return bool(head) and head.group(0) not in _MASS_WORDS and not _BULK.search(text)  # type: ignore[union-attr]
+
+
+def _all_candidates() -> list[tuple[int, int]]:
+    """(row, portion index) of generic foods with data and a household portion."""
+    global _candidates
+    if _candidates is None:
+        with _candidates_lock:
+            if _candidates is None:
+                table = FoodTable.default()
+                words: dict[str, int] = {}
+                for desc in table.descriptions:
+                    for word in set(re.findall(r"[a-z]+", desc.lower())):
+                        words[word] = words.get(word, 0) + 1
+                found: list[tuple[int, int]] = []
+                for i, fid in enumerate(table.fdc_ids):
+                    if table.magnesium[i] is None or not table.magnesium[i]:
+                        continue
+                    if table.food_groups[i] in _EXCLUDED_GROUPS:
+                        continue
+                    desc = table.descriptions[i]
+                    if _is_branded(desc) or _NOT_AS_EATEN.search(desc.lower()):
+                        continue
+                    if table.food_groups[i] in _COOK_FIRST and not _AS_EATEN.search(desc.lower()):
+                        continue  # dried beans and grains are eaten cooked
+                    if table.food_groups[i] not in _DRIED_OK and re.search(
+                        r"\b(dry|dried)\b", desc.lower()
+                    ):
+                        continue  # dried milk, dried seaweed: ingredients, not portions
+                    # Everyday foods come up in many USDA entries (spinach, pumpkin, black
+                    # beans); a name found in only a few (mothbeans) is obscure.
+                    first = re.findall(r"[a-z]+", _name(desc)) or [""]
+                    if table._portions.get(fid) and words.get(first[0], 0) >= _MIN_ENTRIES:
+                        found.append((i, 0))
+                _candidates = found
+    return _candidates
+
+
+def _terms(values: str | Iterable[str] | None, name: str) -> tuple[set[str], list[str]]:
+    """Food groups and lower-case words from prefer=/exclude= (diets expand)."""
+    if values is None:
+        return set(), []
+    if isinstance(values, str):
+        values = [values]
+    groups: set[str] = set()
+    words: list[str] = []
+    known_groups = {g.lower(): g for g in set(FoodTable.default().food_groups)}
+    for value in values:
+        if not isinstance(value, str) or not value.strip():
+            raise InputError(
+                f"{name} takes food groups, diets or words as text, not {value!r}", field=name
+            )
+        key = value.strip().lower()
+        if key in DIETS:
+            diet_groups, diet_words = DIETS[key]
+            groups.update(diet_groups)
+            words.extend(diet_words)
+        elif key in known_groups:
+            groups.add(known_groups[key])
+        else:
+            words.append(key)
+    return groups, words
+
+
+def _mentions(description: str, words: Sequence[str]) -> bool:
+    low = description.lower()
+    return any(re.search(rf"\b{re.escape(w)}", low) for w in words)
+
+
+def _pick_portion(food: Food, portions: str) -> list[Portion]:
+    dense = food.food_group in _DENSE_GROUPS or bool(_DENSE_WORDS.search(food.description.lower()))
+    largest = _MAX_DENSE_PORTION_G if dense else _MAX_PORTION_G
+    household = [p for p in food.portions if _household(p) and 15 <= p.grams_per_unit <= largest]
+    if portions == "all":
+        return household
+    # Dense foods: the smallest measure of at least 15 g (an ounce of seeds, a tablespoon
+    # of molasses); other foods: the largest up to 250 g (a cup of beans, a medium potato).
+    if dense:
+        return sorted(household, key=lambda p: (p.grams_per_unit, p.seq))[:1]
+    return sorted(household, key=lambda p: (-p.grams_per_unit, p.seq))[:1]
+
+
+def suggest_foods(
+    gap_mg: float,
+    *,
+    prefer: str | Iterable[str] | None = None,
+    exclude: str | Iterable[str] | None = None,
+    portions: Literal["common", "all"] = "common",
+    limit: int = 10,
+) -> FoodSuggestions:
+    """
+    Foods that close a magnesium gap in realistic household portions.
+
+    Parameters
+    ----------
+    gap_mg : float
+        Magnesium to add [mg/day], e.g. ``target - total`` from an assessment.
+    prefer : str or list of str, optional
+        Food groups ("Legumes and Legume Products") or words ("beans") to rank first.
+    exclude : str or list of str, optional
+        Food groups, words, or a diet from :data:`DIETS` ("vegan", "vegetarian",
+        "nut allergy", "dairy free", "gluten free") to leave out.
+    portions : {'common', 'all'}, default 'common'
+        ``'common'``: one USDA household measure per food: for nuts, seeds, sweets,
+        snacks and fats the smallest of 15-60 g (an ounce, a tablespoon), for other foods
+        the largest of 15-250 g (a cup of beans, a medium potato); ``'all'``: every
+        measure in those ranges (magcalc's rule for a realistic single portion).
+        Foods whose name appears in fewer than four USDA entries are left out as
+        obscure. Dried beans and grains count only in
+        their cooked forms; flours, powders and mixes are left out. Pounds and bare
+        grams are never used.
+    limit : int, default 10
+        At most this many foods, one entry per food (the best of similar variants).
+
+    Returns
+    -------
+    FoodSuggestions
+        Ranked foods and a plan: the fewest distinct foods, one portion each, that reach
+        the gap (greedy by magnesium per portion, which is optimal for that count).
+
+    Raises
+    ------
+    InputError
+        For a negative, NaN or infinite gap, a bad ``limit`` or ``portions``.
+
+    Examples
+    --------
+    >>> s = suggest_foods(100, exclude="nut allergy", limit=3)
+    >>> all(x.portion in x.food.portions for x in s.foods), s.reaches_gap
+    (True, True)
+    """
+    if isinstance(gap_mg, bool) or not isinstance(gap_mg, (int, float)):
+        raise InputError(f"gap_mg must be a number [mg/day], not {gap_mg!r}", field="gap_mg")
+    if not math.isfinite(gap_mg) or gap_mg < 0:
+        raise InputError(
+            f"gap_mg must be a finite, non-negative number [mg/day], not {gap_mg!r}",
+            field="gap_mg",
+        )
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+        raise InputError(f"limit must be a positive whole number, not {limit!r}", field="limit")
+    if portions not in ("common", "all"):
+        raise InputError(f"portions must be 'common' or 'all', not {portions!r}", field="portions")
+    method = (
+        "Foods: everyday generic SR Legacy foods (at least three USDA household measures; no "
+        "baby, branded, fast-food or restaurant items) in "
+        "real USDA household portions, ranked by magnesium per portion. Plan: distinct foods, "
+        "one portion each, taken largest first until the gap is reached (the fewest portions)."
+    )
+    if gap_mg == 0:
+        return FoodSuggestions(
+            gap_mg=0, foods=(), plan=(), plan_mg=0.0, reaches_gap=True, method=method
+        )
+    table = FoodTable.default()
+    ex_groups, ex_words = _terms(exclude, "exclude")
+    pr_groups, pr_words = _terms(prefer, "prefer")
+    scored: list[tuple[bool, float, str, FoodSuggestion]] = []
+    for i, _ in _all_candidates():
+        group, desc = table.food_groups[i], table.descriptions[i]
+        if group in ex_groups or (ex_words and _mentions(desc, ex_words)):
+            continue
+        preferred = group in pr_groups or bool(pr_words and _mentions(desc, pr_words))
+        if (pr_groups or pr_words) and not preferred:
+            preferred = False
+        food = table._food(i)
+        for portion in _pick_portion(food, portions):
+            grams = portion.grams_per_unit
+            value = (food.magnesium_mg_per_100g or 0.0) * grams / 100.0
+            key = _name(desc)
+            scored.append(
+                (preferred, value, key, FoodSuggestion(food=food, portion=portion, grams=grams,
+                                                       magnesium_mg=round(value, 1)))
+            )  # fmt: skip
+    # Best first; among equals, the variant without added salt.
+    scored.sort(
+        key=lambda t: (not t[0], -round(t[1]), "with salt" in t[3].food.description,
+                       t[3].food.description)
+    )  # fmt: skip
+    seen: set[str] = set()
+    ranked: list[FoodSuggestion] = []
+    for _, _, key, suggestion in scored:
+        # One entry per food name: spinach or peanut variants collapse to the best one.
+        if key in seen:
+            continue
+        seen.add(key)
+        ranked.append(suggestion)
+        if len(ranked) >= limit:
+            break
+    plan: list[FoodSuggestion] = []
+    total = 0.0
+    for suggestion in sorted(ranked, key=lambda s: -s.magnesium_mg):
+        if total >= gap_mg:
+            break
+        plan.append(suggestion)
+        total += suggestion.magnesium_mg
+    return FoodSuggestions(
+        gap_mg=float(gap_mg),
+        foods=tuple(ranked),
+        plan=tuple(plan),
+        plan_mg=round(total, 1),
+        reaches_gap=total >= gap_mg,
+        method=method,
+    )
+
+
+# --------------------------------------------------------------------------- supplements
+
+_ADVICE_FORMS = ("citrate", "bisglycinate", "chloride_hexahydrate", "malate", "oxide")
+
+
+class FormOption(ValueModel):
+    """How much of one form delivers a dose, and its absorption evidence."""
+
+    form: str
+    compound: str
+    compound_mg: float
+    elemental_mg: float
+    absorption_low: float
+    absorption_central: float
+    absorption_high: float
+    evidence_verified: bool
+
+
+class SupplementAdvice(ValueModel):
+    """
+    An elemental dose that closes a gap without exceeding the supplemental UL.
+
+    Attributes
+    ----------
+    gap_mg : float
+        What intake lacks of the target [mg/day] (0 if none).
+    ul_supplemental_mg : float or None
+    current_supplemental_mg : float
+        The highest day's supplemental magnesium already taken [mg].
+    headroom_mg : float or None
+        How much more supplemental magnesium stays within the UL [mg/day].
+    dose_mg : float
+        Suggested additional elemental magnesium [mg/day]; 0 when none is suggested.
+    closes_gap : bool
+    options : tuple of FormOption
+        Compound mass of several forms that delivers ``dose_mg``.
+    message : str
+    """
+
+    gap_mg: float
+    ul_supplemental_mg: float | None
+    current_supplemental_mg: float
+    headroom_mg: float | None
+    dose_mg: float
+    closes_gap: bool
+    options: tuple[FormOption, ...]
+    message: str
+
+    def __str__(self) -> str:
+        lines = [self.message]
+        for o in self.options:
+            lines.append(
+                f"  {o.form:<22} {o.compound_mg:6.0f} mg of {o.compound} = "
+                f"{o.elemental_mg:.0f} mg Mg (absorption vs food "
+                f"{o.absorption_low:.2f}-{o.absorption_high:.2f})"
+            )
+        return "\n".join(lines)
+
+
+def supplement_advice(report: Assessment, *, step_mg: float = 5.0) -> SupplementAdvice:
+    """
+    A supplemental dose that closes the gap food leaves, never over the UL.
+
+    The dose is ``min(gap, UL - highest day's supplemental intake)``, rounded down to
+    ``step_mg``. No dose is suggested where no UL is set (infants: IOM found none
+    determinable and advises food and formula only), when there is no gap, or when
+    supplements already reach the UL.
+
+    Parameters
+    ----------
+    report : Assessment
+    step_mg : float, default 5
+        Round the dose down to a multiple of this [mg].
+
+    Returns
+    -------
+    SupplementAdvice
+
+    Examples
+    --------
+    >>> from magcalc import Intake, Person, assess
+    >>> intake = Intake()
+    >>> _ = intake.add_food("09040", "1 medium")
+    >>> advice = supplement_advice(assess(intake, Person(age_years=30, sex="male")))
+    >>> advice.dose_mg, advice.closes_gap
+    (350.0, False)
+    """
+    if not isinstance(step_mg, (int, float)) or isinstance(step_mg, bool) or not step_mg > 0:
+        raise InputError("step_mg must be a positive number [mg]", field="step_mg")
+    target = None if report.target_mg is None else float(report.target_mg.magnitude)
+    total = float(report.total_mg.magnitude)
+    gap = max(0.0, (target or 0.0) - total)
+    ul = None if report.ul_supplemental_mg is None else float(report.ul_supplemental_mg.magnitude)
+    current = float(report.max_daily_supplemental_mg.magnitude)
+    note = " magcalc does not diagnose or prescribe; discuss supplements with a clinician."
+
+    def advice(dose: float, closes: bool, message: str, headroom: float | None) -> SupplementAdvice:
+        options: list[FormOption] = []
+        if dose > 0:
+            for name in _ADVICE_FORMS:
+                form = get_form(name)
+                a = form.absorption
+                options.append(
+                    FormOption(
+                        form=form.name,
+                        compound=form.compound,
+                        compound_mg=round(form.compound_for_elemental(dose), 1),
+                        elemental_mg=dose,
+                        absorption_low=a.low,
+                        absorption_central=a.central,
+                        absorption_high=a.high,
+                        evidence_verified=a.verified,
+                    )
+                )
+        return SupplementAdvice(
+            gap_mg=round(gap, 1),
+            ul_supplemental_mg=ul,
+            current_supplemental_mg=round(current, 1),
+            headroom_mg=None if headroom is None else round(headroom, 1),
+            dose_mg=dose,
+            closes_gap=closes,
+            options=tuple(options),
+            message=message + note,
+        )
+
+    if ul is None:
+        return advice(
+            0.0, False,
+            f"No upper limit for supplemental magnesium is set for {report.life_stage} "
+            f"({report.framework}); for infants IOM 1997 advises magnesium from food and "
+            "formula only, so magcalc suggests no supplement.",
+            None,
+        )  # fmt: skip
+    headroom = max(0.0, ul - current)
+    if gap <= 0:
+        return advice(0.0, True, "Intake already meets the target: no supplement is needed.",
+                      headroom)  # fmt: skip
+    if headroom <= 0:
+        return advice(
+            0.0, False,
+            f"Supplements already reach the {ul:.0f} mg/day upper limit for supplemental "
+            "magnesium; close the remaining gap with food.",
+            headroom,
+        )  # fmt: skip
+    dose = math.floor(min(gap, headroom) / step_mg) * step_mg
+    if dose <= 0:
+        return advice(0.0, False, "The gap is too small to suggest a supplement; use food.",
+                      headroom)  # fmt: skip
+    closes = dose >= gap - step_mg
+    if closes:
+        message = (
+            f"About {dose:.0f} mg a day of elemental magnesium would close the gap of "
+            f"{gap:.0f} mg and keep supplemental magnesium within the {ul:.0f} mg/day limit."
+        )
+    else:
+        message = (
+            f"The gap of {gap:.0f} mg cannot be closed within the {ul:.0f} mg/day limit for "
+            f"supplemental magnesium: at most {dose:.0f} mg more (food first for the rest)."
+        )
+    return advice(dose, closes, message, headroom)
