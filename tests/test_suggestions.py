@@ -203,7 +203,7 @@ def test_older_age_is_noted_automatically() -> None:
 
 
 def test_unknown_condition_lists_known_ones() -> None:
-    with pytest.raises(magcalc.PersonError, match="ppi.*diuretic"):
+    with pytest.raises(magcalc.PersonError, match=r"ppi.*diuretic"):
         Person(age_years=40, sex="male", conditions=["the flu"])
 
 
