@@ -174,9 +174,7 @@ class FoodSuggestions(ValueModel):
             f"{self.plan_mg:.0f} mg"
             + ("" if self.reaches_gap else ", short of the gap")
             + "): "
-            + "; ".join(
-                f"1 {s.portion.unit_description} {s.food.description}" for s in self.plan
-            )
+            + "; ".join(f"1 {s.portion.unit_description} {s.food.description}" for s in self.plan)
         )
         return "\n".join(lines)
 
