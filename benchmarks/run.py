@@ -14,6 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_batch
 import bench_fdc
 import bench_import
 import bench_search
@@ -25,6 +26,8 @@ def main() -> None:
     bench_search.main()
     print()
     bench_fdc.main()
+    print()
+    bench_batch.main()
 
 
 if __name__ == "__main__":

@@ -37,6 +37,7 @@ from magcalc.errors import (
     NoPortionError,
     NoReferenceValueError,
     PersonError,
+    PlausibilityWarning,
     SupplementError,
     UnknownFoodError,
     UnknownFormError,
@@ -104,6 +105,7 @@ _LAZY: dict[str, str] = {
 }
 _SUBMODULES = {
     "assessment",
+    "batch",
     "cli",
     "errors",
     "fdc",
@@ -141,6 +143,7 @@ __all__ = [
     "NoReferenceValueError",
     "Person",
     "PersonError",
+    "PlausibilityWarning",
     "Portion",
     "ReferenceValues",
     "Serving",

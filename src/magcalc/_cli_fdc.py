@@ -98,9 +98,12 @@ def cmd_fdc_search(args: argparse.Namespace) -> int:
 
 def cmd_fdc_food(args: argparse.Namespace) -> int:
     """``magcalc fdc food``: one FDC food, its magnesium, portions and provenance."""
+    from magcalc.fdc import _check_id
+
+    fdc_id = _check_id(_strip_prefix(args.fdc_id))  # before a client, so before its warnings
     with _one_line_warnings():
         client = _client_for(args)
-        food = client.food(_strip_prefix(args.fdc_id))
+        food = client.food(fdc_id)
     if args.json:
         _emit(food.model_dump(mode="json"))
         return 0
@@ -161,9 +164,12 @@ def resolve_food_arg(text: str, *, client: FdcClient | None = None) -> Food | st
     """
     if not text.strip().lower().startswith(PREFIX):
         return text
+    from magcalc.fdc import _check_id
+
+    fdc_id = _check_id(_strip_prefix(text))  # a bad id fails before any key warning (issue 7)
     with _one_line_warnings():
         fdc = client or _client()
-        return fdc.food(_strip_prefix(text))
+        return fdc.food(fdc_id)
 
 
 def register(

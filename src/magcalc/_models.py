@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
+from typing_extensions import Self
 
 from magcalc.errors import InputError, MagcalcError
 
@@ -56,3 +57,19 @@ class InputModel(BaseModel):
             super().__init__(**data)
         except ValidationError as err:
             raise as_magcalc_error(err, type(self).error_class) from None
+
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
+        """Validate a dict (or object); errors are ``error_class`` (issue 7)."""
+        try:
+            return super().model_validate(obj, *args, **kwargs)
+        except ValidationError as err:
+            raise as_magcalc_error(err, cls.error_class) from None
+
+    @classmethod
+    def model_validate_json(cls, json_data: Any, *args: Any, **kwargs: Any) -> Self:
+        """Validate JSON text; errors are ``error_class`` (issue 7)."""
+        try:
+            return super().model_validate_json(json_data, *args, **kwargs)
+        except ValidationError as err:
+            raise as_magcalc_error(err, cls.error_class) from None

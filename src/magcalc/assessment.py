@@ -31,6 +31,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -81,6 +82,35 @@ MgPerDay = Annotated[
 """A pint Quantity in mg/day that serialises to a plain number (mg/day)."""
 
 
+class _QuantityModel(ValueModel):
+    """
+    A value whose mg/day Quantities pickle as plain numbers (issue 7).
+
+    pint unpickles a Quantity into pint's application registry, not magcalc's, so an
+    unpickled Assessment could not be added to a fresh one ("Cannot operate with
+    Quantity and Quantity of different registries"); stored as mg/day floats, they come
+    back in magcalc's registry.
+    """
+
+    def __getstate__(self) -> dict[Any, Any]:
+        state = dict(super().__getstate__())
+        values = dict(state["__dict__"])
+        names = [k for k, v in values.items() if isinstance(v, pint.Quantity)]
+        for name in names:
+            values[name] = float(values[name].to("mg/day").magnitude)
+        state["__dict__"] = values
+        state["magcalc_mg_per_day"] = names
+        return state
+
+    def __setstate__(self, state: dict[Any, Any]) -> None:
+        state = dict(state)
+        values = dict(state["__dict__"])
+        for name in state.pop("magcalc_mg_per_day", ()):
+            values[name] = get_registry().Quantity(values[name], "mg/day")
+        state["__dict__"] = values
+        super().__setstate__(state)
+
+
 class DayTotal(ValueModel):
     """Magnesium on one recorded day [mg]."""
 
@@ -114,7 +144,7 @@ class ItemContribution(ValueModel):
     form: str | None = None
 
 
-class EffectiveRange(ValueModel):
+class EffectiveRange(_QuantityModel):
     """
     Estimated absorbed magnesium [mg/day]: low, central and high. An estimate, not a
     measurement, and never compared with the reference values.
@@ -129,7 +159,7 @@ class EffectiveRange(ValueModel):
     basis: str
 
 
-class Assessment(ValueModel):
+class Assessment(_QuantityModel):
     """
     The result of :func:`assess`. Amounts are pint Quantities in mg/day (means over the
     days recorded); ``model_dump()``/``model_dump_json()`` give plain numbers in mg/day.
@@ -430,6 +460,13 @@ class Intake:
         DiaryError
             Naming the row (1-based, header excluded) and what to fix.
         """
+        if isinstance(records, (str, bytes, Mapping)) or not isinstance(records, Iterable):
+            raise DiaryError(
+                f"records must be a list of rows (dicts of column -> value), not "
+                f"{type(records).__name__}; e.g. [{{'day': 1, 'food': 'almonds', "
+                "'amount': '1 oz'}]",
+                field="records",
+            )
         intake = cls()
         for number, row in enumerate(records, start=1):
             try:
@@ -493,7 +530,7 @@ class Intake:
         Read a diary CSV with columns day, food, amount, supplement, elemental_mg,
         compound_mg, servings_per_day (see :meth:`from_records`).
         """
-        path = Path(path)
+        path = _diary_path(path)
         try:
             text = path.read_text(encoding="utf-8-sig")
         except FileNotFoundError:
@@ -502,24 +539,37 @@ class Intake:
             raise DiaryError(
                 f"{str(path)!r} is not UTF-8 text ({err.reason}); save it as UTF-8"
             ) from None
+        except OSError as err:
+            raise DiaryError(_unreadable(path, err)) from None
         reader = csv.DictReader(text.splitlines())
-        columns = {c.strip().lower() for c in (reader.fieldnames or [])}
+        try:
+            columns = {c.strip().lower() for c in (reader.fieldnames or [])}
+            rows = list(reader)
+        except csv.Error as err:  # e.g. a field over csv's 128 KiB limit (issue 7)
+            raise DiaryError(
+                f"{str(path)!r} line {reader.reader.line_num} cannot be read as CSV ({err}); "
+                "save the diary as comma-separated text with one entry a line"
+            ) from None
         if not columns & {"food", "supplement"}:
             raise DiaryError(
                 f"{str(path)!r} has no 'food' or 'supplement' column (found: "
                 f"{', '.join(sorted(columns)) or 'none'}); is it comma-separated with a header?"
             )
-        return cls.from_records(reader)
+        return cls.from_records(rows)
 
     @classmethod
     def read_json(cls, path: str | Path) -> Intake:
         """Read a diary JSON file: a list of row objects, or ``{"entries": [...]}``."""
-        path = Path(path)
+        path = _diary_path(path)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise DiaryError(f"no diary file at {str(path)!r}") from None
-        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        except OSError as err:
+            raise DiaryError(_unreadable(path, err)) from None
+        except (ValueError, RecursionError) as err:
+            # ValueError: bad UTF-8, bad JSON, or an integer of over 4300 digits;
+            # RecursionError: arrays nested thousands deep (issue 7).
             raise DiaryError(f"{str(path)!r} is not valid UTF-8 JSON: {err}") from None
         if isinstance(data, dict) and isinstance(data.get("entries"), list):
             data = data["entries"]
@@ -530,12 +580,27 @@ class Intake:
     @classmethod
     def read(cls, path: str | Path) -> Intake:
         """Read a diary file, CSV or JSON by its extension."""
-        suffix = Path(path).suffix.lower()
+        suffix = _diary_path(path).suffix.lower()
         if suffix == ".json":
             return cls.read_json(path)
         if suffix in (".csv", ".txt"):
             return cls.read_csv(path)
         raise DiaryError(f"diary {str(path)!r}: use a .csv or .json file")
+
+
+def _diary_path(path: Any) -> Path:
+    if not isinstance(path, (str, os.PathLike)) or not str(path).strip():
+        raise DiaryError(
+            f"a diary path must be a file name such as 'diary.csv', not {path!r}", field="path"
+        )
+    return Path(path)
+
+
+def _unreadable(path: Path, err: OSError) -> str:
+    return (
+        f"cannot read the diary {str(path)!r} ({err.strerror or err}); give a readable "
+        ".csv or .json file"
+    )
 
 
 def _is_number(text: str) -> bool:
@@ -551,7 +616,7 @@ def _number(value: Any, field: str) -> float:
         raise DiaryError(f"{field} must be a number, not {value!r}", field=field)
     try:
         return float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise DiaryError(f"{field} must be a number [mg], not {value!r}", field=field) from None
 
 
@@ -691,6 +756,12 @@ def assess(
     food_mean = sum(food_by_day.values()) / n
     supp_mean = sum(supp_by_day.values()) / n
     total_mean = food_mean + supp_mean
+    if not math.isfinite(total_mean):  # each entry is finite, their sum overflowed (issue 7)
+        raise InputError(
+            "the intake's amounts add up to more magnesium than can be computed with; "
+            "check the amounts (g, not kg; mg, not g)",
+            field="intake",
+        )
 
     # --- items and their contributions to the mean
     items: list[ItemContribution] = []
@@ -737,11 +808,15 @@ def assess(
     else:
         if isinstance(sd_within_mg, bool) or not isinstance(sd_within_mg, (int, float)):
             raise InputError("sd_within_mg must be a number [mg/day]", field="sd_within_mg")
-        if not math.isfinite(sd_within_mg) or sd_within_mg <= 0:
+        try:
+            sd_within = float(sd_within_mg)
+        except OverflowError:  # an int too large for a float (issue 7)
+            sd_within = math.inf
+        if not math.isfinite(sd_within) or sd_within <= 0:
             raise InputError(
                 "sd_within_mg must be a positive number [mg/day]", field="sd_within_mg"
             )
-        sd_within, sd_note = float(sd_within_mg), "given by the caller"
+        sd_note = "given by the caller"
 
     warnings: list[str] = []
     probability = None
@@ -749,7 +824,7 @@ def assess(
     if refs.ear_mg is not None:
         # IOM 2000 pp. 54-57: SD of the requirement = CV 10 % x EAR (IOM 1997).
         sd_r = 0.10 * refs.ear_mg
-        sd_d = math.sqrt(sd_r**2 + sd_within**2 / n)
+        sd_d = math.hypot(sd_r, sd_within / math.sqrt(n))  # sqrt(sd_r² + sd_within²/n)
         probability = _phi((total_mean - refs.ear_mg) / sd_d)
         conclusion = _ear_conclusion(probability, n)
     elif refs.ai_mg is not None:
@@ -866,6 +941,18 @@ def _effective(
         if food_absorption is None
         else _range(food_absorption, "food_absorption")
     )
+    if f_high > 1:
+        raise InputError(
+            f"food_absorption is the fraction of food magnesium absorbed, at most 1, not "
+            f"{food_absorption!r}; e.g. (0.30, 0.35, 0.40)",
+            field="food_absorption",
+        )
+    if overrides is not None and not isinstance(overrides, Mapping):
+        raise InputError(
+            f"absorption must be a mapping of form -> (low, central, high), not "
+            f"{type(overrides).__name__}; e.g. {{'citrate': (1.0, 1.1, 1.3)}}",
+            field="absorption",
+        )
     custom = {
         get_form(k).name: _range(v, f"absorption[{k!r}]") for k, v in (overrides or {}).items()
     }
@@ -878,6 +965,12 @@ def _effective(
         low += per_day * r_low * f_low
         mid += per_day * r_mid * f_mid
         high += per_day * r_high * f_high
+    if not all(math.isfinite(v) for v in (low, mid, high)):
+        raise InputError(
+            "the absorption factors make the absorbed estimate overflow; give factors "
+            "relative to food magnesium, around 0.5 to 2",
+            field="absorption",
+        )
     basis = (
         f"food magnesium x {f_low:.2f}/{f_mid:.2f}/{f_high:.2f} absorbed (NIH ODS: 30-40 %); "
         "supplements x their form's factor relative to food (see supplement_forms())"

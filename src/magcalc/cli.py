@@ -9,11 +9,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
 from magcalc import __version__
-from magcalc.errors import MagcalcError
+from magcalc.errors import MagcalcError, PlausibilityWarning
 
 __all__ = ["main"]
 
@@ -215,6 +216,9 @@ def build_parser() -> argparse.ArgumentParser:
     from magcalc._cli_fdc import register as register_fdc
 
     register_fdc(sub)
+    from magcalc._cli_batch import register as register_batch
+
+    register_batch(sub)
 
     p = sub.add_parser("search", help="search the bundled USDA food table")
     p.add_argument("query")
@@ -282,8 +286,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+
+    def one_line(message: Any, *_: Any, **__: Any) -> None:
+        print(f"magcalc: warning: {message}", file=sys.stderr)
+
     try:
-        status: int = args.func(args)
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", PlausibilityWarning)
+            warnings.showwarning = one_line
+            status: int = args.func(args)
     except MagcalcError as err:
         print(f"magcalc: error: {err}", file=sys.stderr)
         return 1

@@ -28,6 +28,7 @@ __all__ = [
     "NoPortionError",
     "NoReferenceValueError",
     "PersonError",
+    "PlausibilityWarning",
     "SupplementError",
     "UnknownFoodError",
     "UnknownFormError",
@@ -81,7 +82,7 @@ class UnknownFoodError(MagcalcError, KeyError):
     def __init__(self, query: object, suggestions: Sequence[str] = ()) -> None:
         self.query = query
         self.suggestions = list(suggestions)
-        hint = f"; did you mean: {_join(self.suggestions, 5)}?" if self.suggestions else ""
+        hint = f"; did you mean: {_join(self.suggestions, 5)}?" if self.suggestions else "."
         super().__init__(
             f"no food matches {query!r}{hint} "
             "Use magcalc.search_foods(...) to browse, or pass an FDC id or NDB number."
@@ -244,6 +245,35 @@ class FdcUnavailableError(FdcError, ConnectionError):
 
 class FdcResponseError(FdcError, ValueError):
     """FDC answered with something that is not the JSON it documents."""
+
+
+class PlausibilityWarning(UserWarning):
+    """
+    An amount is possible but implausible, so it is probably a typing slip.
+
+    magcalc still computes with it (an unusual amount is not an error) and warns:
+
+    - a single food serving above :data:`magcalc.foods.MAX_PLAUSIBLE_SERVING_G`
+      (5 kg), from :func:`magcalc.serving` and everything built on it;
+    - a supplement giving more than
+      :data:`magcalc.supplements.MAX_PLAUSIBLE_ELEMENTAL_MG_PER_DAY` (5,000 mg) of
+      elemental magnesium a day, or more than
+      :data:`magcalc.supplements.MAX_PLAUSIBLE_COMPOUND_MG_PER_DAY` (100 g) of the
+      compound a day (:class:`magcalc.Supplement`, :func:`magcalc.parse_label`).
+
+    These limits are magcalc's own plausibility rules, not reference values. Silence
+    them with ``warnings.simplefilter("ignore", PlausibilityWarning)``; turn them into
+    errors with ``"error"``.
+
+    Examples
+    --------
+    >>> import warnings, magcalc
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     grams = magcalc.serving("11458", "6 kg").grams
+    >>> grams, caught[0].category.__name__
+    (6000.0, 'PlausibilityWarning')
+    """
 
 
 def _rebuild(cls: type[MagcalcError], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:

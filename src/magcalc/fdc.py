@@ -175,7 +175,7 @@ def _number(value: Any) -> float | None:
         return None
     try:
         result = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a huge int (issue 7)
         return None
     return result if math.isfinite(result) else None
 
@@ -190,6 +190,11 @@ def _int(value: Any) -> int | None:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return None
+
+
+def _items(value: Any) -> list[Any]:
+    """A JSON list field, or [] when FDC sent something else (a number, an object)."""
+    return value if isinstance(value, list) else []
 
 
 def _text(value: Any) -> str | None:
@@ -381,7 +386,7 @@ def _magnesium(data: Mapping[str, Any]) -> tuple[float | None, str]:
     rows = [
         (value, unit)
         for nid, number, value, unit in (
-            _nutrient(n) for n in data.get("foodNutrients") or () if isinstance(n, Mapping)
+            _nutrient(n) for n in _items(data.get("foodNutrients")) if isinstance(n, Mapping)
         )
         if nid == MAGNESIUM_NUTRIENT_ID or number == MAGNESIUM_NUTRIENT_NUMBER
     ]
@@ -398,6 +403,9 @@ def _magnesium(data: Mapping[str, Any]) -> tuple[float | None, str]:
         factor = _TO_MG.get((unit or "").lower())
         if factor is None:
             problems.append(f"unit {unit!r} cannot be converted to mg")
+            continue
+        if not math.isfinite(value * factor):
+            problems.append(f"value {raw!r} {unit} is out of range")
             continue
         return round(value * factor, 9), ""
     if problems:
@@ -492,10 +500,10 @@ def _branded_portions(data: Mapping[str, Any]) -> list[Portion]:
 
 def _portions(data: Mapping[str, Any], data_type: str) -> tuple[Portion, ...]:
     found: list[Portion] = []
-    for i, p in enumerate(data.get("foodPortions") or ()):
+    for i, p in enumerate(_items(data.get("foodPortions"))):
         if isinstance(p, Mapping) and (portion := _food_portion(p, i)) is not None:
             found.append(portion)
-    for i, m in enumerate(data.get("foodMeasures") or ()):
+    for i, m in enumerate(_items(data.get("foodMeasures"))):
         if isinstance(m, Mapping) and (portion := _search_measure(m, i)) is not None:
             found.append(portion)
     if data_type == "Branded" or "servingSize" in data:
@@ -564,7 +572,7 @@ def _branded_magnesium(
         entry = label.get("magnesium") if isinstance(label, Mapping) else None
         per_serving = _number(entry.get("value")) if isinstance(entry, Mapping) else None
         if per_serving is not None and per_serving >= 0 and size and size > 0:
-            if unit == "g":
+            if unit == "g" and math.isfinite(per_serving / size * 100.0):
                 return round(per_serving / size * 100.0, 9), (
                     f"from the label: {_fmt(per_serving)} mg per {serving} serving, scaled to 100 g"
                 )
@@ -649,7 +657,7 @@ def parse_food(data: Mapping[str, Any]) -> Food:
         )
     fdc_id = _int(data.get("fdcId"))
     description = _text(data.get("description"))
-    if fdc_id is None or description is None:
+    if fdc_id is None or fdc_id <= 0 or description is None:
         keys = ", ".join(sorted(map(str, data))[:12]) or "none"
         raise FdcResponseError(
             "expected an FDC food record with 'fdcId' and 'description'; "
@@ -886,14 +894,15 @@ class FdcClient:
             raise InputError(
                 f"retries must be a whole number >= 0, not {retries!r}", field="retries"
             )
-        if _number(backoff_factor) is None or backoff_factor < 0:
+        factor = _number(backoff_factor)
+        if factor is None or factor < 0:
             raise InputError(
                 f"backoff_factor must be a number >= 0 [s], not {backoff_factor!r}",
                 field="backoff_factor",
             )
         self.retries = retries
-        self.backoff_factor = float(backoff_factor)
-        self._expire = cache_expire_after
+        self.backoff_factor = factor
+        self._expire = self._check_expire(cache_expire_after)
         self._lock = threading.Lock()
         self._rate_limit_remaining: int | None = None
         self._rate_limit_limit: int | None = None
@@ -926,6 +935,17 @@ class FdcClient:
         return DEMO_KEY, "DEMO_KEY"
 
     @staticmethod
+    def _check_expire(value: Any) -> timedelta | float:
+        seconds = value.total_seconds() if isinstance(value, timedelta) else _number(value)
+        if isinstance(value, (bool, str)) or seconds is None or seconds < 0:
+            raise InputError(
+                "cache_expire_after must be a timedelta or a number of seconds >= 0, not "
+                f"{value!r}; e.g. timedelta(days=30)",
+                field="cache_expire_after",
+            )
+        return value if isinstance(value, timedelta) else float(seconds)
+
+    @staticmethod
     def _check_timeout(timeout: Any) -> tuple[float, float]:
         values = timeout if isinstance(timeout, tuple) else (timeout, timeout)
         numbers = [_number(v) for v in values]
@@ -944,7 +964,8 @@ class FdcClient:
 
             session = self._open_cache(Path(platformdirs.user_cache_dir("magcalc")))
         elif cache not in (False, None):
-            if not isinstance(cache, (str, os.PathLike)):
+            text = os.fspath(cache) if isinstance(cache, (str, os.PathLike)) else None
+            if not isinstance(text, str) or not text.strip() or "\x00" in text:
                 raise InputError(
                     f"cache must be True, False or a folder path, not {cache!r}", field="cache"
                 )
@@ -1386,6 +1407,10 @@ class FdcClient:
             )
         if isinstance(fdc_ids, (str, int)):
             fdc_ids = [fdc_ids]
+        if not isinstance(fdc_ids, Iterable):
+            raise InputError(
+                f"fdc_ids must be FDC ids or a list of them, not {fdc_ids!r}", field="fdc_ids"
+            )
         wanted = list(dict.fromkeys(_check_id(i) for i in fdc_ids))
         found: dict[int, Food] = {}
         for fmt in ("full", "abridged"):
@@ -1415,6 +1440,12 @@ class FdcClient:
 def _check_data_types(data_types: str | Sequence[str]) -> tuple[str, ...]:
     aliases = {t.lower(): t for t in DATA_TYPES}
     aliases.update({"survey": "Survey (FNDDS)", "fndds": "Survey (FNDDS)", "sr": "SR Legacy"})
+    if not isinstance(data_types, (str, Iterable)):
+        raise InputError(
+            f"data_types must be a data type or a list of them, not {data_types!r}; use any "
+            f"of: {', '.join(DATA_TYPES)}",
+            field="data_types",
+        )
     given = [data_types] if isinstance(data_types, str) else list(data_types)
     types: list[str] = []
     for item in given:

@@ -22,19 +22,23 @@ import csv
 import math
 import re
 import threading
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from magcalc._data import data_file
+from magcalc._models import InputModel
 from magcalc._search import SearchIndex, singular, tokens
 from magcalc.errors import (
     AmountError,
     NoMagnesiumDataError,
     NoPortionError,
+    PlausibilityWarning,
     UnknownFoodError,
     UnknownUnitError,
 )
@@ -52,6 +56,7 @@ if TYPE_CHECKING:
     import pint
 
 __all__ = [
+    "MAX_PLAUSIBLE_SERVING_G",
     "Food",
     "FoodLike",
     "FoodMatch",
@@ -67,8 +72,13 @@ __all__ = [
 
 SR_LEGACY = "SR Legacy"
 
+# magcalc's plausibility rule (a project decision, not a reference value): no single
+# serving of a food weighs more than 5 kg (about two litres of milk and a whole melon
+# together stay below it). Larger servings are computed, with a PlausibilityWarning.
+MAX_PLAUSIBLE_SERVING_G = 5000.0
 
-class Portion(BaseModel):
+
+class Portion(InputModel):
     """
     One USDA household measure of a food.
 
@@ -85,9 +95,13 @@ class Portion(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     seq: int = Field(description="USDA sequence number; lower is the more common measure")
-    amount: float = Field(gt=0, description="How many of the measure weigh gram_weight")
+    amount: float = Field(
+        gt=0, allow_inf_nan=False, description="How many of the measure weigh gram_weight"
+    )
     unit_description: str = Field(description="USDA measure text, e.g. 'cup, chopped'")
-    gram_weight: float = Field(gt=0, description="Grams for `amount` of the measure [g]")
+    gram_weight: float = Field(
+        gt=0, allow_inf_nan=False, description="Grams for `amount` of the measure [g]"
+    )
 
     @property
     def grams_per_unit(self) -> float:
@@ -100,7 +114,7 @@ class Portion(BaseModel):
         return f"{self.amount:g} {self.unit_description} ({self.gram_weight:g} g)"
 
 
-class Food(BaseModel):
+class Food(InputModel):
     """
     A food and its magnesium content per 100 g.
 
@@ -139,7 +153,7 @@ class Food(BaseModel):
     ndb_number: str | None = None
     description: str
     food_group: str | None = None
-    magnesium_mg_per_100g: float | None = Field(default=None, ge=0)
+    magnesium_mg_per_100g: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     magnesium_note: str = ""
     data_type: str = SR_LEGACY
     source: str = "USDA ARS FoodData Central, SR Legacy"
@@ -299,6 +313,7 @@ class _PortionKey:
     words: frozenset[str]
 
 
+@lru_cache(maxsize=4096)  # a pure function of the text; batch work calls it per distinct measure
 def _portion_key(unit_description: str) -> _PortionKey:
     low = unit_description.lower().strip()
     words = frozenset(tokens(low))
@@ -723,7 +738,10 @@ def _to_amount(amount: Any) -> Amount:
     if isinstance(amount, bool):
         raise AmountError("amount must be text, a pint Quantity or grams as a number, not a bool")
     if isinstance(amount, (int, float)):
-        value = float(amount)
+        try:
+            value = float(amount)
+        except OverflowError:  # an int too large for a float (issue 7)
+            value = math.inf
         if math.isnan(value) or math.isinf(value) or value < 0:
             raise AmountError(f"amount {amount!r} [g] must be a finite, non-negative number")
         return Amount(value, "gram", "mass", "", f"{value:g} g")
@@ -761,6 +779,14 @@ def serving(food: FoodLike, amount: AmountLike) -> Serving:
     Raises
     ------
     UnknownFoodError, AmountError, UnknownUnitError, NoPortionError
+        AmountError also when the amount is too large to compute with (it
+        overflows a float).
+
+    Warns
+    -----
+    PlausibilityWarning
+        When the serving weighs more than ``MAX_PLAUSIBLE_SERVING_G`` (5 kg): it is
+        probably a slip ("50 kg" for "50 g"), but it is computed all the same.
 
     Examples
     --------
@@ -774,6 +800,19 @@ def serving(food: FoodLike, amount: AmountLike) -> Serving:
     grams, portion, basis = _resolve_portion(resolved, parsed)
     value = resolved.magnesium_mg_per_100g
     magnesium = None if value is None else round(value * grams / 100.0, 10)
+    if not math.isfinite(grams) or (magnesium is not None and not math.isfinite(magnesium)):
+        raise AmountError(
+            f"amount {parsed.text!r} of {resolved.description!r} is too large to compute "
+            "with; give a real serving such as '100 g' or '1 cup'"
+        )
+    if grams > MAX_PLAUSIBLE_SERVING_G:
+        warnings.warn(
+            f"{parsed.text!r} of {resolved.description!r} is {grams / 1000:,.4g} kg, more than "
+            f"any single serving ({MAX_PLAUSIBLE_SERVING_G / 1000:g} kg); check the amount "
+            "(g, not kg?). It is used as given.",
+            PlausibilityWarning,
+            stacklevel=2,
+        )
     return Serving(
         food=resolved,
         amount=parsed.text,

@@ -61,7 +61,10 @@ def _check_age(value: Any, field: str) -> float | None:
             f"e.g. {field}={34 if unit == 'years' else 9}",
             field=field,
         )
-    age = float(value)
+    try:
+        age = float(value)
+    except OverflowError:  # an int too large for a float (issue 7): not a plausible age
+        age = -1.0 if str(value).startswith("-") else limit
     if math.isnan(age) or math.isinf(age):
         raise PersonError(
             f"{field}={value!r} is not a finite number; give the age in {unit}", field=field

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from magcalc._display import require
+from magcalc.errors import InputError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -26,6 +27,13 @@ UL_COLOUR = "#b22222"
 def _axes(ax: Any, size: tuple[float, float]) -> Any:
     require("matplotlib", "plot")
     if ax is not None:
+        from matplotlib.axes import Axes
+
+        if not isinstance(ax, Axes):
+            raise InputError(
+                f"ax must be a matplotlib Axes (or None for a new figure), not {type(ax).__name__}",
+                field="ax",
+            )
         return ax
     import matplotlib.pyplot as plt
 

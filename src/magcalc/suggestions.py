@@ -251,12 +251,26 @@ def _all_candidates() -> list[tuple[int, int]]:
     return _candidates
 
 
+def _finite(value: float) -> bool:
+    """math.isfinite that says False for an int too large for a float (issue 7)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
 def _terms(values: str | Iterable[str] | None, name: str) -> tuple[set[str], list[str]]:
     """Food groups and lower-case words from prefer=/exclude= (diets expand)."""
     if values is None:
         return set(), []
     if isinstance(values, str):
         values = [values]
+    if not isinstance(values, Iterable):
+        raise InputError(
+            f"{name} takes a food group, diet or word as text, or a list of them, not "
+            f"{values!r}; e.g. {name}=['vegan', 'beans']",
+            field=name,
+        )
     groups: set[str] = set()
     words: list[str] = []
     known_groups = {g.lower(): g for g in set(FoodTable.default().food_groups)}
@@ -346,7 +360,7 @@ def suggest_foods(
     """
     if isinstance(gap_mg, bool) or not isinstance(gap_mg, (int, float)):
         raise InputError(f"gap_mg must be a number [mg/day], not {gap_mg!r}", field="gap_mg")
-    if not math.isfinite(gap_mg) or gap_mg < 0:
+    if not _finite(gap_mg) or gap_mg < 0:
         raise InputError(
             f"gap_mg must be a finite, non-negative number [mg/day], not {gap_mg!r}",
             field="gap_mg",
@@ -504,8 +518,20 @@ def supplement_advice(report: Assessment, *, step_mg: float = 5.0) -> Supplement
     >>> advice.dose_mg, advice.closes_gap
     (350.0, False)
     """
-    if not isinstance(step_mg, (int, float)) or isinstance(step_mg, bool) or not step_mg > 0:
-        raise InputError("step_mg must be a positive number [mg]", field="step_mg")
+    from magcalc.assessment import Assessment
+
+    if not isinstance(report, Assessment):
+        raise InputError(
+            f"report must be an Assessment from magcalc.assess(...), not {type(report).__name__}",
+            field="report",
+        )
+    if (
+        not isinstance(step_mg, (int, float))
+        or isinstance(step_mg, bool)
+        or not _finite(step_mg)
+        or not step_mg > 0
+    ):
+        raise InputError("step_mg must be a positive, finite number [mg]", field="step_mg")
     target = None if report.target_mg is None else float(report.target_mg.magnitude)
     total = float(report.total_mg.magnitude)
     gap = max(0.0, (target or 0.0) - total)

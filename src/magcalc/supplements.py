@@ -24,16 +24,19 @@ import csv
 import math
 import re
 import threading
+import warnings
 from typing import Any
 
 from pydantic import Field, model_validator
 
 from magcalc._data import data_file
 from magcalc._models import InputModel, ValueModel
-from magcalc.errors import SupplementError, UnknownFormError
+from magcalc.errors import PlausibilityWarning, SupplementError, UnknownFormError
 
 __all__ = [
     "ATOMIC_WEIGHTS",
+    "MAX_PLAUSIBLE_COMPOUND_MG_PER_DAY",
+    "MAX_PLAUSIBLE_ELEMENTAL_MG_PER_DAY",
     "AbsorptionEvidence",
     "Evidence",
     "Supplement",
@@ -57,6 +60,13 @@ ATOMIC_WEIGHTS: dict[str, float] = {
     "S": 32.06,
     "Cl": 35.45,
 }
+
+# magcalc's plausibility rules (project decisions, not reference values): more than
+# 5,000 mg of elemental magnesium a day (14x the 350 mg/day supplemental UL of IOM 1997,
+# and above laxative doses of magnesium hydroxide or sulfate) or more than 100 g of a
+# compound a day is no real dose. Such doses are computed, with a PlausibilityWarning.
+MAX_PLAUSIBLE_ELEMENTAL_MG_PER_DAY = 5000.0
+MAX_PLAUSIBLE_COMPOUND_MG_PER_DAY = 100_000.0
 
 _ELEMENT = re.compile(r"([A-Z][a-z]?)(\d*)")
 
@@ -377,6 +387,22 @@ class Supplement(InputModel):
     label : str, optional
         Free text to show in reports (e.g. the product name).
 
+    Raises
+    ------
+    SupplementError
+        A bare ``mg=``, both or neither basis, a negative, NaN or infinite amount,
+        ``servings_per_day=0``, or a daily amount too large to compute with.
+    UnknownFormError
+        An unknown form; the message lists the valid ones.
+
+    Warns
+    -----
+    PlausibilityWarning
+        When the dose gives more than ``MAX_PLAUSIBLE_ELEMENTAL_MG_PER_DAY`` (5,000 mg)
+        of elemental magnesium a day or more than ``MAX_PLAUSIBLE_COMPOUND_MG_PER_DAY``
+        (100 g) of the compound a day: probably mg typed as g, or compound as elemental.
+        The dose is used as given.
+
     Examples
     --------
     >>> Supplement(form="citrate", elemental_mg=200).elemental_mg_per_day
@@ -424,7 +450,11 @@ class Supplement(InputModel):
                     f"{field} must be a number [mg], not {type(value).__name__} {value!r}",
                     field=field,
                 )
-            if math.isnan(value) or math.isinf(value) or value < 0:
+            try:
+                number = float(value)
+            except OverflowError:  # an int too large for a float (issue 7)
+                number = math.inf
+            if math.isnan(number) or math.isinf(number) or number < 0:
                 raise SupplementError(
                     f"{field} must be a finite, non-negative number, not {value!r}", field=field
                 )
@@ -434,6 +464,32 @@ class Supplement(InputModel):
                 field="servings_per_day",
             )
         return data
+
+    @model_validator(mode="after")
+    def _plausible(self) -> Supplement:
+        per_day = self.elemental_mg_per_day
+        compound = self.form_info.compound_for_elemental(per_day)
+        if not (math.isfinite(per_day) and math.isfinite(compound)):
+            raise SupplementError(
+                f"this dose ({self.servings_per_day:g} x {self.elemental_mg_per_serving:g} mg "
+                "a day) is too large to compute with; give the dose per serving [mg] and "
+                "servings_per_day as taken",
+                field="elemental_mg" if self.elemental_mg is not None else "compound_mg",
+            )
+        if (
+            per_day > MAX_PLAUSIBLE_ELEMENTAL_MG_PER_DAY
+            or compound > MAX_PLAUSIBLE_COMPOUND_MG_PER_DAY
+        ):
+            warnings.warn(
+                f"a {self.form} supplement giving {per_day:,.6g} mg of magnesium a day "
+                f"({compound / 1000:,.4g} g of {self.form_info.compound}) is more than any "
+                f"real dose (over {MAX_PLAUSIBLE_ELEMENTAL_MG_PER_DAY:,.0f} mg elemental or "
+                f"{MAX_PLAUSIBLE_COMPOUND_MG_PER_DAY / 1000:g} g of compound a day); check mg "
+                "against g and elemental_mg= against compound_mg=. It is used as given.",
+                PlausibilityWarning,
+                stacklevel=2,
+            )
+        return self
 
     @property
     def form_info(self) -> SupplementForm:
@@ -507,6 +563,12 @@ def parse_label(text: str, *, servings_per_day: float = 1.0) -> Supplement:
         If the line cannot be read, names several forms, or names the compound mass.
     UnknownFormError
         If the form is not in the catalogue.
+
+    Warns
+    -----
+    PlausibilityWarning
+        For a dose no one takes (over 5,000 mg elemental a day, e.g. "100 g"); see
+        :class:`Supplement`.
 
     Examples
     --------

@@ -223,6 +223,12 @@ def _expand_vulgar_fractions(text: str) -> str:
     return "".join(out)
 
 
+def _shorten(text: str, limit: int = 60) -> str:
+    """``repr(text)``, cut to about `limit` characters for messages."""
+    shown = repr(text)
+    return shown if len(shown) <= limit else shown[: limit - 4] + "...'"
+
+
 def _check_number(value: float, text: str) -> float:
     if math.isnan(value):
         raise AmountError(f"amount {text!r} is NaN; give a finite, non-negative number")
@@ -286,18 +292,27 @@ def parse_amount(text: str) -> Amount:
     value: float
     match = _NUMBER.match(cleaned)
     if match:
-        if match.group("whole") is not None:
-            den = int(match.group("fden"))
-            if den == 0:
-                raise AmountError(f"amount {original!r} divides by zero")
-            value = int(match.group("whole")) + int(match.group("fnum")) / den
-        elif match.group("num") is not None:
-            den = int(match.group("den"))
-            if den == 0:
-                raise AmountError(f"amount {original!r} divides by zero")
-            value = int(match.group("num")) / den
-        else:
-            value = float(match.group(0))
+        try:
+            if match.group("whole") is not None:
+                den = int(match.group("fden"))
+                if den == 0:
+                    raise AmountError(f"amount {original!r} divides by zero")
+                value = int(match.group("whole")) + int(match.group("fnum")) / den
+            elif match.group("num") is not None:
+                den = int(match.group("den"))
+                if den == 0:
+                    raise AmountError(f"amount {original!r} divides by zero")
+                value = int(match.group("num")) / den
+            else:
+                value = float(match.group(0))
+        except AmountError:
+            raise
+        except (OverflowError, ValueError):
+            # Thousands of digits: too many for int() or a float (issue 7).
+            raise AmountError(
+                f"amount {_shorten(original)} has a number too large to use; "
+                "give a finite, non-negative number such as '100 g'"
+            ) from None
         rest = cleaned[match.end() :]
     else:
         word = _LEADING_WORD.match(cleaned)
@@ -358,7 +373,7 @@ def amount_from_quantity(quantity: Any) -> Amount:
     reg = get_registry()
     try:
         magnitude = float(quantity.magnitude)
-    except (TypeError, ValueError) as err:
+    except (TypeError, ValueError, OverflowError) as err:
         raise AmountError(f"amount {quantity!r} must be a single number with a unit") from err
     _check_number(magnitude, str(quantity))
     if quantity.check("[mass]"):

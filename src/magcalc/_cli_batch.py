@@ -1,0 +1,287 @@
+"""``magcalc batch``: assess many people at once from a diary file and a people file.
+
+Wired into the main parser by :func:`register`. pandas is imported only when the
+command runs, so ``magcalc --help`` stays fast and works without the pandas extra.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import math
+import os
+import sys
+import time
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from magcalc.errors import InputError, MagcalcError, MissingDependencyError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from magcalc.batch import BatchResult
+
+__all__ = ["cmd_batch", "register"]
+
+_SUFFIXES = (".csv", ".parquet")
+_CHUNK_ROWS = 200_000
+_LONG_INPUT_BYTES = 5_000_000  # show progress from about 100,000 diary rows
+
+
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse.ArgumentParser:
+    """
+    Add the ``batch`` command to the main parser's subcommands.
+
+    Parameters
+    ----------
+    subparsers
+        What ``parser.add_subparsers(...)`` returned; the command runs as
+        ``args.func(args) -> int`` (exit status).
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The ``batch`` parser.
+    """
+    p = subparsers.add_parser(
+        "batch",
+        help="assess many people at once (diary + people files; needs pandas)",
+        description=(
+            "Assess the magnesium intake of many people from a diary file (person_id, day, "
+            "food + amount [+ unit] or grams, or supplement + elemental_mg/compound_mg "
+            "[+ servings_per_day]; day empty or 'all' = every day) and a people file "
+            "(person_id, age or age_months, sex, pregnant, lactating). Writes one row per "
+            "person to OUTPUT, the per-day totals to NAME.days.EXT and the rejected rows "
+            "with their reasons to NAME.errors.EXT, then prints a summary."
+        ),
+    )
+    p.add_argument("diary", metavar="DIARY", help="diary file (.csv or .parquet)")
+    p.add_argument("people", metavar="PEOPLE", help="people file (.csv or .parquet)")
+    p.add_argument(
+        "-o", "--output", required=True, metavar="OUTPUT",
+        help="results per person: .csv or .parquet (Parquet needs pyarrow)",
+    )  # fmt: skip
+    p.add_argument("--framework", default="IOM1997", help="reference framework (default IOM1997)")
+    p.add_argument(
+        "--errors", choices=["report", "raise"], default="report",
+        help="report: leave bad rows out and list them in NAME.errors.EXT (default); "
+        "raise: stop at the first bad row",
+    )  # fmt: skip
+    p.add_argument("--sd-within", type=float, help="within-person SD [mg/day] (IOM 2000)")
+    p.add_argument(
+        "--progress", action=argparse.BooleanOptionalAction, default=None,
+        help="show progress on stderr (default: for large inputs on a terminal)",
+    )  # fmt: skip
+    p.set_defaults(func=cmd_batch)
+    return p
+
+
+# --------------------------------------------------------------------------- progress
+
+
+class _Progress:
+    """tqdm when it is installed, else a one-line counter on stderr; silent when off."""
+
+    def __init__(self, enabled: bool, total: int, label: str) -> None:
+        self.enabled, self.total, self.label = enabled, total, label
+        self.done = 0
+        self._bar: Any = None
+        self._last = 0.0
+        if not enabled:
+            return
+        try:
+            tqdm = importlib.import_module("tqdm").tqdm
+        except ImportError:
+            return
+        self._bar = tqdm(total=total, desc=label, unit="B", unit_scale=True, file=sys.stderr)
+
+    def update(self, done: int, note: str = "") -> None:
+        if not self.enabled:
+            return
+        step, self.done = done - self.done, done
+        if self._bar is not None:
+            self._bar.update(step)
+            if note:
+                self._bar.set_postfix_str(note)
+            return
+        now = time.monotonic()
+        if now - self._last < 0.2 and done < self.total:
+            return
+        self._last = now
+        share = 100.0 * done / self.total if self.total else 100.0
+        print(f"\r{self.label}: {share:3.0f}% {note}", end="", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if not self.enabled:
+            return
+        if self._bar is not None:
+            self._bar.close()
+        else:
+            print(file=sys.stderr, flush=True)
+
+
+def _stage(enabled: bool, text: str) -> None:
+    if enabled:
+        print(text, file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def _suffix(path: Path, what: str) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in _SUFFIXES:
+        raise InputError(f"{what} {str(path)!r}: use a .csv or .parquet file", field=what)
+    return suffix
+
+
+def _need_pyarrow(path: Path) -> None:
+    try:
+        importlib.import_module("pyarrow")
+    except ImportError:
+        raise MissingDependencyError("pyarrow", "parquet") from None
+
+
+def _read(path: Path, what: str, progress: bool | None) -> pd.DataFrame:
+    import pandas as pd
+
+    suffix = _suffix(path, what)
+    if suffix == ".parquet":
+        _need_pyarrow(path)
+        frame: pd.DataFrame = pd.read_parquet(path)
+        return frame
+    size = path.stat().st_size
+    show = progress if progress is not None else (size >= _LONG_INPUT_BYTES and sys.stderr.isatty())
+    bar = _Progress(bool(show), size, f"reading {path.name}")
+    chunks = []
+    rows = 0
+    # Everything as text, empty cells as "": magcalc reads numbers itself and reports
+    # what it cannot read, and NDB numbers keep their leading zeros.
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            reader = pd.read_csv(fh, dtype=str, keep_default_na=False, chunksize=_CHUNK_ROWS)
+            for chunk in reader:
+                chunks.append(chunk)
+                rows += len(chunk)
+                bar.update(_position(fh, size), f"{rows:,} rows")
+    except pd.errors.EmptyDataError:
+        raise InputError(
+            f"{what} {str(path)!r} is empty; it needs a header row", field=what
+        ) from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as err:
+        raise InputError(
+            f"{what} {str(path)!r} is not a readable CSV file: {err}", field=what
+        ) from None
+    finally:
+        bar.update(size, f"{rows:,} rows")
+        bar.close()
+    out: pd.DataFrame = pd.concat(chunks, ignore_index=True)
+    return out
+
+
+def _position(fh: IO[str], size: int) -> int:
+    try:
+        return min(os.lseek(fh.fileno(), 0, os.SEEK_CUR), size)
+    except OSError:  # pragma: no cover - not a regular file
+        return 0
+
+
+def _sibling(output: Path, part: str) -> Path:
+    return output.with_name(f"{output.stem}.{part}{output.suffix}")
+
+
+def _write(frame: pd.DataFrame, path: Path) -> None:
+    if path.suffix.lower() == ".parquet":
+        out = frame.copy()
+        for column in out.columns:
+            if out[column].dtype == object:  # mixed values (day 1 and 'mon'): text
+                out[column] = out[column].map(lambda v: None if v is None else str(v))
+        out.to_parquet(path, index=False)
+    else:
+        frame.to_csv(path, index=False)
+
+
+# --------------------------------------------------------------------------- command
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    """Run ``magcalc batch``; returns the exit status."""
+    try:
+        from magcalc import batch
+    except ImportError as err:
+        if isinstance(err, MagcalcError):
+            raise
+        raise MissingDependencyError("pandas", "pandas") from err
+
+    output = Path(args.output)
+    if _suffix(output, "output") == ".parquet":
+        _need_pyarrow(output)
+    diary_path, people_path = Path(args.diary), Path(args.people)
+    for path, what in ((diary_path, "diary"), (people_path, "people")):
+        if _suffix(path, what) == ".parquet":
+            _need_pyarrow(path)
+    progress = args.progress
+    diary = _read(diary_path, "diary", progress)
+    people = _read(people_path, "people", False)
+    show = progress if progress is not None else (len(diary) >= 100_000 and sys.stderr.isatty())
+    _stage(bool(show), f"assessing {len(diary):,} diary rows for {len(people):,} people ...")
+    t = time.perf_counter()
+    result = batch.assess_frame(
+        diary, people, args.framework, errors=args.errors, sd_within_mg=args.sd_within
+    )
+    _stage(bool(show), f"assessed in {time.perf_counter() - t:.1f} s; writing ...")
+    days_path, errors_path = _sibling(output, "days"), _sibling(output, "errors")
+    _write(result.people, output)
+    _write(result.days, days_path)
+    _write(result.errors, errors_path)
+    print(summary_text(result, output, days_path, errors_path))
+    if len(result.errors):
+        print(
+            f"magcalc: {len(result.errors):,} row(s) rejected and left out; reasons in "
+            f"{errors_path}",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _pct(value: float) -> str:
+    return "    -" if value is None or math.isnan(value) else f"{100 * value:5.1f} %"
+
+
+def summary_text(result: BatchResult, output: Path, days_path: Path, errors_path: Path) -> str:
+    """The summary table printed at the end of ``magcalc batch``."""
+    from magcalc.batch import prevalence
+
+    s = result.summary()
+    mean = s["mean_total_mg"]
+    lines = [
+        f"magcalc batch ({s['framework']})",
+        f"  people            {s['people']:>10,}  ({s['people_with_records']:,} with records)",
+        f"  person-days       {s['person_days']:>10,}",
+        "  mean intake       "
+        + ("         -" if math.isnan(mean) else f"{mean:>10.1f}")
+        + " mg/day (food + supplements)",
+        f"  below EAR         {_pct(s['share_below_ear']):>10}  (EAR cut-point on per-person "
+        "means: tails overstated)",
+        f"  over UL           {_pct(s['share_over_ul']):>10}  (mean supplemental magnesium)",
+        f"  rows rejected     {s['rows_rejected']:>10,}",
+    ]
+    people = result.people[result.people["n_days"] > 0]
+    if len(people):
+        table = prevalence(people, by=["life_stage"])
+        width = max(len("life stage"), *(len(str(v)) for v in table["life_stage"]))
+        lines += [
+            "",
+            f"  {'life stage':<{width}}  {'people':>7}  {'mg/day':>7}  {'<EAR':>7}  {'>UL':>7}",
+        ]
+        for _, row in table.iterrows():
+            lines.append(
+                f"  {row['life_stage']!s:<{width}}  {int(row['n_people']):>7,}  "
+                f"{row['mean_total_mg']:>7.1f}  {_pct(row['prevalence_below_ear']):>7}  "
+                f"{_pct(row['share_over_ul']):>7}"
+            )
+    lines += ["", f"  wrote {output}, {days_path.name}, {errors_path.name}"]
+    return "\n".join(lines)
