@@ -317,9 +317,10 @@ class _LazyPostings(dict[str, list[int]]):
         return iter(self._raw)
 
 
-def _ordered_tokens(desc: str) -> list[str]:
-    """The description's words in order, as the index reads them outside parentheses."""
-    low = desc.lower()
+def _outside(low: str) -> str:
+    """The lower-case description as ranked: parenthetical notes, "dry heat", "ready-to-"
+    and ingredient phrases removed (the substring tests only skip regexes that cannot
+    match)."""
     outside = _PARENS.sub(" ", low) if "(" in low else low
     if "dry" in outside:
         outside = _METHOD.sub(r"\1", outside)
@@ -327,6 +328,12 @@ def _ordered_tokens(desc: str) -> list[str]:
         outside = _READY.sub(" ", outside)
     if "from" in outside or "made" in outside:
         outside = _INGREDIENTS.sub(" ", outside)
+    return outside
+
+
+def _ordered_tokens(desc: str) -> list[str]:
+    """The description's words in order, as the index reads them outside parentheses."""
+    outside = _outside(desc.lower())
     return [
         t
         for seg in outside.split(",")
@@ -470,14 +477,7 @@ class SearchIndex:
                 postings.setdefault(t, []).append(i)
             token_sets.append(toks)
             # Words inside parentheses are searchable but describe, rather than vary, the food.
-            # (The substring tests only skip regular expressions that cannot match.)
-            outside = _PARENS.sub(" ", low) if "(" in low else low
-            if "dry" in outside:
-                outside = _METHOD.sub(r"\1", outside)
-            if "ready-to-" in outside:
-                outside = _READY.sub(" ", outside)
-            if "from" in outside or "made" in outside:
-                outside = _INGREDIENTS.sub(" ", outside)
+            outside = _outside(low)
             segments = [seg.strip() for seg in outside.split(",")]
             seg_chunks = [split(seg) for seg in segments]
             seg_tokens = [list(itertools.chain(*c)) for c in seg_chunks]
