@@ -830,7 +830,7 @@ def assess(
     elif refs.ai_mg is not None:
         confidence_ai = _phi((total_mean - refs.ai_mg) / (sd_within / math.sqrt(n)))
         conclusion = (
-            f"Only an Adequate Intake exists here. With {confidence_ai:.0%} confidence usual "
+            f"Only an Adequate Intake exists here. With {_pct(confidence_ai)} confidence usual "
             "intake is above the AI"
             + (": intake is likely adequate." if confidence_ai >= 0.85 else ".")
             + " Intake below the AI cannot be judged inadequate (IOM 2000)."
@@ -925,7 +925,7 @@ def _ear_conclusion(probability: float, n: int) -> str:
         verdict = "adequacy is uncertain"
     return (
         f"With {days} recorded, the probability that usual intake meets the requirement is "
-        f"about {probability:.0%}: {verdict} (IOM 2000 method)."
+        f"{_about(probability)}: {verdict} (IOM 2000 method)."
     )
 
 
@@ -981,6 +981,20 @@ def _effective(
 # --------------------------------------------------------------------------- text
 
 
+def _pct(p: float) -> str:
+    """A probability as people read it: never "100%" or "0%" for what is only likely."""
+    if p >= 0.995:
+        return "over 99%"
+    if p < 0.005:
+        return "under 1%"
+    return f"{p:.0%}"
+
+
+def _about(p: float) -> str:
+    text = _pct(p)
+    return text if text.startswith(("over", "under")) else f"about {text}"
+
+
 def _days(n: int) -> str:
     return f"{n} day{'s' if n != 1 else ''}"
 
@@ -1007,7 +1021,7 @@ def _summary(a: Assessment) -> str:
     if a.probability_adequate is not None:
         second = (
             f"With {_days(a.n_days)} recorded, the chance that your usual intake is adequate "
-            f"is about {a.probability_adequate:.0%}"
+            f"is {_about(a.probability_adequate)}"
         )
         second += (
             "; one day says little about usual intake, so record more days."
@@ -1018,7 +1032,7 @@ def _summary(a: Assessment) -> str:
     elif a.confidence_above_ai is not None:
         parts.append(
             f"Only an adequate intake (AI) is set for {a.life_stage}: with {_days(a.n_days)} "
-            f"recorded you can be about {a.confidence_above_ai:.0%} confident that usual "
+            f"recorded you can be {_about(a.confidence_above_ai)} confident that usual "
             "intake is above it, and intake below an AI cannot be judged inadequate."
         )
     if a.ul_supplemental_mg is not None and a.max_daily_supplemental_mg.magnitude > 0:
@@ -1067,9 +1081,9 @@ def _format_text(a: Assessment) -> str:
     if a.ear_mg is not None:
         lines.append(f"  EAR             {q(a.ear_mg):>10} /day")
     if a.probability_adequate is not None:
-        lines.append(f"  P(adequate)     {a.probability_adequate:>10.0%}")
+        lines.append(f"  P(adequate)     {_pct(a.probability_adequate):>10}")
     if a.confidence_above_ai is not None:
-        lines.append(f"  P(above AI)     {a.confidence_above_ai:>10.0%}")
+        lines.append(f"  P(above AI)     {_pct(a.confidence_above_ai):>10}")
     ul = "no UL set" if a.ul_supplemental_mg is None else f"UL {q(a.ul_supplemental_mg)}/day"
     over = {None: "", True: "  OVER THE LIMIT", False: "  within the limit"}[a.exceeds_ul]
     lines.append(f"  supplemental UL {ul:>10}{over}")
