@@ -58,7 +58,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["SearchIndex", "singular", "tokens"]
+__all__ = ["SearchIndex", "brand_words", "singular", "tokens"]
 
 _STOPWORDS = frozenset(
     "a an and or of in on to the for with without from by as at per ns nfs".split()
@@ -317,6 +317,16 @@ class _LazyPostings(dict[str, list[int]]):
         return iter(self._raw)
 
 
+def brand_words(description: str) -> frozenset[str]:
+    """Brand names in an SR description: its upper-case words (CHOBANI, KRAFT, ...),
+    outside parentheses, less USDA's own abbreviations."""
+    return frozenset(
+        singular(w.lower())
+        for w in _BRAND.findall(_PARENS.sub(" ", description))
+        if w not in ("NFS", "USDA", "NS")
+    )
+
+
 def _outside(low: str) -> str:
     """The lower-case description as ranked: parenthetical notes, "dry heat", "ready-to-"
     and ingredient phrases removed (the substring tests only skip regexes that cannot
@@ -534,12 +544,7 @@ class SearchIndex:
                 # USDA's own word that this is the usual form.
                 p_bonus += _W["generic"] / _W["prior"]
             prior.append(p_bonus)
-            # Upper-case words in SR descriptions are brand names (CHOBANI, KRAFT, ...).
-            brands = frozenset(
-                singular(w.lower())
-                for w in _BRAND.findall(_PARENS.sub(" ", desc))
-                if w not in ("NFS", "USDA", "NS")
-            )
+            brands = brand_words(desc)
             brand.append(brands)
             p = 12.0 if brands else 0.0
             if group in _GROUP_PENALTY:

@@ -33,6 +33,7 @@ import json
 import math
 import os
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -640,6 +641,7 @@ def _phi(z: float) -> float:
     return 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))
 
 
+@lru_cache(maxsize=1)  # a constant data row; assess() is called in loops
 def _food_absorption() -> tuple[float, float, float]:
     with data_file("food_absorption.csv").open(newline="", encoding="utf-8") as fh:
         row = next(csv.DictReader(fh))

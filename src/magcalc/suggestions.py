@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from magcalc._models import ValueModel
+from magcalc._search import brand_words
 from magcalc.errors import InputError
 from magcalc.foods import Food, FoodTable, Portion
 from magcalc.supplements import get_form
@@ -198,11 +199,6 @@ _candidates_lock = threading.Lock()
 _candidates: list[tuple[int, int]] | None = None
 
 
-def _is_branded(description: str) -> bool:
-    outside = re.sub(r"\([^)]*\)", " ", description)
-    return any(w not in ("NFS", "USDA", "NS") for w in re.findall(r"\b[A-Z][A-Z'&]{2,}\b", outside))
-
-
 def _name(description: str) -> str:
     """The food's name: the first part of the description, or the second after a category."""
     parts = [p.strip().lower() for p in description.split(",")]
@@ -234,7 +230,7 @@ def _all_candidates() -> list[tuple[int, int]]:
                     if table.food_groups[i] in _EXCLUDED_GROUPS:
                         continue
                     desc = table.descriptions[i]
-                    if _is_branded(desc) or _NOT_AS_EATEN.search(desc.lower()):
+                    if brand_words(desc) or _NOT_AS_EATEN.search(desc.lower()):
                         continue
                     if table.food_groups[i] in _COOK_FIRST and not _AS_EATEN.search(desc.lower()):
                         continue  # dried beans and grains are eaten cooked
