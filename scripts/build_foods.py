@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
-"""Build the bundled food table from the staged USDA SR Legacy extracts.
+"""Build the bundled food table from USDA SR Legacy and FNDDS 2021-2023.
 
-Reads ``../shared/usda/*.csv`` (or ``--source``) and writes ``data/foods.csv``,
-``data/portions.csv`` and ``data/registry.txt`` (sha256 of each). Values are
-copied as text, never re-typed or re-formatted, so the output is byte-for-byte
-reproducible and every number traces back to USDA.
+Reads ``../shared/usda/*.csv`` (or ``--source``) and ``../shared/fndds/*.csv``
+(or ``--fndds``) and writes ``data/foods.csv``, ``data/portions.csv`` and
+``data/registry.txt`` (sha256 of each). Values are copied as text, never
+re-typed or re-formatted, so the output is byte-for-byte reproducible and every
+number traces back to USDA. The one derivation is FNDDS's portion text: its
+leading number ("1/2 cup") becomes ``amount`` and the rest ``unit_description``,
+so both sources share one portion schema.
 
 Usage::
 
-    python scripts/build_foods.py [--source DIR] [--out DIR] [--check]
+    python scripts/build_foods.py [--source DIR] [--fndds DIR] [--out DIR] [--check]
 
 ``--check`` rebuilds into memory and exits non-zero if the committed files differ.
 """
@@ -19,36 +22,161 @@ import argparse
 import csv
 import hashlib
 import io
+import re
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = ROOT.parent / "shared" / "usda"
+DEFAULT_FNDDS = ROOT.parent / "shared" / "fndds"
 DEFAULT_OUT = ROOT / "data"
 
-SOURCE = "USDA ARS FoodData Central, SR Legacy"
+SOURCE = "SR Legacy"
+FNDDS = "FNDDS"
 # Release facts from ../shared/usda/README.md (provenance section).
 RELEASE_WITH_MG = (
     "SR Legacy 2018-04 (FDC 2019-04-01); magnesium: SR28 2015-09 NUT_DATA nutrient 304"
 )
 RELEASE_NO_MG = "SR Legacy 2018-04 (FDC 2019-04-01); no magnesium value"
+# From ../shared/fndds/README.md: the "FNDDS At A Glance" files of FNDDS 2021-2023.
+RELEASE_FNDDS = "FNDDS 2021-2023 (WWEIA NHANES 2021-2023), At A Glance files"
+FNDDS_NO_NUTRIENTS = "no nutrient row in FNDDS 2021-2023"
+FNDDS_FILES = (
+    "fndds_2021_2023_nutrient_values.csv",
+    "fndds_2021_2023_portions_and_weights.csv",
+    "fndds_2021_2023_foods_and_beverages.csv",
+)
+# sha256 of the staged FNDDS files, as ../shared/fndds/README.md lists them: a build from
+# any other copy stops rather than mixing releases.
+FNDDS_SHA256 = {
+    "fndds_2021_2023_nutrient_values.csv": (
+        "fa550e8599de0fe9edeeb7df2d7c2f0563205902c61e253df9f1a45353c96674"
+    ),
+    "fndds_2021_2023_portions_and_weights.csv": (
+        "39926c6510f3a4ea2029ffedee01a0fe88fd9c8b9a56c00e1d23288fb457d9f7"
+    ),
+    "fndds_2021_2023_foods_and_beverages.csv": (
+        "36ab12001f6ed89ae238bee16a048f28484c9d9e2c18993013f5f54f667860f3"
+    ),
+}
+# A leading number in an FNDDS portion text: "1 cup", "1/2 cup", "1 1/2 cups", "2.5 oz".
+_LEADING = re.compile(r"^(\d+ \d+/\d+|\d+/\d+|\d*\.?\d+)\s+(\S.*)$")
 
 FOOD_COLUMNS = [
     "fdc_id",
     "ndb_number",
+    "food_code",
     "description",
     "food_group",
     "magnesium_mg_per_100g",
     "magnesium_note",
     "source",
     "source_release",
+    "additional_description",
 ]
-PORTION_COLUMNS = ["fdc_id", "seq", "amount", "unit_description", "gram_weight"]
+PORTION_COLUMNS = ["fdc_id", "food_code", "seq", "amount", "unit_description", "gram_weight"]
 
 
 def _read(path: Path) -> list[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
+
+
+def _read_usda_titled(path: Path) -> list[dict[str, str]]:
+    """An FNDDS "At A Glance" CSV: a title record may come before the header."""
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        if header[0] != "Food code":
+            header = next(reader)
+        # Header cells may hold a line break ("Portion weight\n(g)").
+        header = [" ".join(h.split()) for h in header]
+        return [dict(zip(header, row, strict=True)) for row in reader]
+
+
+def _amount_and_unit(text: str) -> tuple[str, str]:
+    """Split FNDDS portion text into the amount and the measure ("1/2 cup" -> 0.5, "cup")."""
+    match = _LEADING.match(text)
+    if not match:
+        return "1", text  # "Quantity not specified", "Juice of 1 lemon": one of it
+    number, unit = match.groups()
+    if " " in number:
+        whole, frac = number.split()
+        num, den = frac.split("/")
+        return repr(int(whole) + int(num) / int(den)), unit
+    if "/" in number:
+        num, den = number.split("/")
+        return repr(int(num) / int(den)), unit
+    return number, unit
+
+
+def build_fndds(source: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """FNDDS 2021-2023 foods and portions in the bundled schema."""
+    for name, digest in FNDDS_SHA256.items():
+        found = hashlib.sha256((source / name).read_bytes()).hexdigest()
+        if found != digest:
+            raise SystemExit(f"{source / name} has sha256 {found}, not USDA's {digest}")
+    nutrients = _read_usda_titled(source / FNDDS_FILES[0])
+    portions = _read_usda_titled(source / FNDDS_FILES[1])
+    described = {r["Food code"]: r for r in _read_usda_titled(source / FNDDS_FILES[2])}
+    foods: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for row in nutrients:
+        code = row["Food code"]
+        extra = described.get(code, {})
+        foods.append(
+            {
+                "fdc_id": "",
+                "ndb_number": "",
+                "food_code": code,
+                "description": row["Main food description"],
+                "food_group": row["WWEIA Category description"],
+                "magnesium_mg_per_100g": row["Magnesium (mg)"],
+                "magnesium_note": "",
+                "source": FNDDS,
+                "source_release": RELEASE_FNDDS,
+                "additional_description": extra.get("Additional food description", ""),
+            }
+        )
+        seen.add(code)
+    for code, row in described.items():
+        if code in seen:
+            continue
+        # Human milk (11000000) has portions but no nutrient row: unknown, not zero.
+        foods.append(
+            {
+                "fdc_id": "",
+                "ndb_number": "",
+                "food_code": code,
+                "description": row["Main food description"],
+                "food_group": row["WWEIA Category description"],
+                "magnesium_mg_per_100g": "",
+                "magnesium_note": FNDDS_NO_NUTRIENTS,
+                "source": FNDDS,
+                "source_release": RELEASE_FNDDS,
+                "additional_description": row["Additional food description"],
+            }
+        )
+    foods.sort(key=lambda r: r["food_code"])
+    codes = {r["food_code"] for r in foods}
+    out: list[dict[str, str]] = []
+    for row in portions:
+        code = row["Food code"]
+        if code not in codes:
+            raise SystemExit(f"FNDDS portion for unknown food code {code}")
+        amount, unit = _amount_and_unit(row["Portion description"])
+        out.append(
+            {
+                "fdc_id": "",
+                "food_code": code,
+                "seq": row["Seq num"],
+                "amount": amount,
+                "unit_description": unit,
+                "gram_weight": row["Portion weight (g)"],
+            }
+        )
+    out.sort(key=lambda r: (r["food_code"], int(r["seq"])))
+    return foods, out
 
 
 def _write(rows: list[dict[str, str]], columns: list[str]) -> bytes:
@@ -59,7 +187,7 @@ def _write(rows: list[dict[str, str]], columns: list[str]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def build(source: Path) -> dict[str, bytes]:
+def build(source: Path, fndds: Path) -> dict[str, bytes]:
     """Return the file name -> content mapping of the bundled table."""
     with_mg = _read(source / "usda_sr_legacy_magnesium.csv")
     without_mg = _read(source / "usda_sr_legacy_no_magnesium.csv")
@@ -71,12 +199,14 @@ def build(source: Path) -> dict[str, bytes]:
             {
                 "fdc_id": row["fdc_id"],
                 "ndb_number": row["ndb_number"],
+                "food_code": "",
                 "description": row["description"],
                 "food_group": row["food_group"],
                 "magnesium_mg_per_100g": row["magnesium_mg_per_100g"],
                 "magnesium_note": "",
                 "source": SOURCE,
                 "source_release": RELEASE_WITH_MG,
+                "additional_description": "",
             }
         )
     for row in without_mg:
@@ -85,12 +215,14 @@ def build(source: Path) -> dict[str, bytes]:
             {
                 "fdc_id": row["fdc_id"],
                 "ndb_number": row["ndb_number"],
+                "food_code": "",
                 "description": row["description"],
                 "food_group": row["food_group"],
                 "magnesium_mg_per_100g": "",
                 "magnesium_note": row["reason"],
                 "source": SOURCE,
                 "source_release": RELEASE_NO_MG,
+                "additional_description": "",
             }
         )
     foods.sort(key=lambda r: r["ndb_number"])
@@ -107,6 +239,7 @@ def build(source: Path) -> dict[str, bytes]:
         out_portions.append(
             {
                 "fdc_id": fdc_id,
+                "food_code": "",
                 "seq": row["seq"],
                 "amount": row["amount"],
                 "unit_description": row["unit_description"],
@@ -116,6 +249,10 @@ def build(source: Path) -> dict[str, bytes]:
     order = {r["ndb_number"]: i for i, r in enumerate(foods)}
     ndb_by_fdc = {v: k for k, v in fdc_by_ndb.items()}
     out_portions.sort(key=lambda r: (order[ndb_by_fdc[r["fdc_id"]]], int(r["seq"])))
+    # SR Legacy first, then FNDDS: FDC ids and food codes never share a row.
+    fndds_foods, fndds_portions = build_fndds(fndds)
+    foods += fndds_foods
+    out_portions += fndds_portions
 
     files = {
         "foods.csv": _write(foods, FOOD_COLUMNS),
@@ -131,13 +268,17 @@ def build(source: Path) -> dict[str, bytes]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
+    parser.add_argument("--fndds", type=Path, default=DEFAULT_FNDDS)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--check", action="store_true", help="compare with the files in --out")
     args = parser.parse_args(argv)
     if not (args.source / "usda_sr_legacy_magnesium.csv").is_file():
         print(f"error: no USDA extracts in {args.source}; pass --source DIR", file=sys.stderr)
         return 2
-    files = build(args.source)
+    if not (args.fndds / FNDDS_FILES[0]).is_file():
+        print(f"error: no FNDDS files in {args.fndds}; pass --fndds DIR", file=sys.stderr)
+        return 2
+    files = build(args.source, args.fndds)
     if args.check:
         stale = [n for n, c in files.items() if (args.out / n).read_bytes() != c]
         for name in stale:

@@ -111,7 +111,7 @@ def test_food_table_loads_once(monkeypatch: pytest.MonkeyPatch) -> None:
     tables = race(lambda _: foods.FoodTable.default())
     assert len(loads) == 1
     assert all(t is tables[0] for t in tables)
-    assert len(tables[0]) == 7793
+    assert len(tables[0]) == 7793 + 5432
 
 
 @pytest.mark.usefixtures("fresh_loaders")

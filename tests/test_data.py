@@ -38,8 +38,12 @@ def _build_module(root: Path):  # type: ignore[no-untyped-def]
 
 
 def test_build_reproduces_committed_files(root: Path, shared_usda: Path) -> None:
-    """scripts/build_foods.py on ../shared/usda gives exactly the committed data files."""
-    built = _build_module(root).build(shared_usda)
+    """scripts/build_foods.py on ../shared/usda and ../shared/fndds gives exactly the
+    committed data files."""
+    fndds = shared_usda.parent / "fndds"
+    if not fndds.is_dir():
+        pytest.skip("../shared/fndds is not beside the checkout")
+    built = _build_module(root).build(shared_usda, fndds)
     for name, content in built.items():
         assert (DATA / name).read_bytes() == content, f"data/{name} is stale: run `make data`"
 
@@ -53,51 +57,98 @@ def test_registry_hashes_match() -> None:
         assert hashlib.sha256((DATA / name).read_bytes()).hexdigest() == digest
 
 
+SR, FNDDS = "SR Legacy", "FNDDS"
+
+
 def test_foods_schema(foods: list[dict[str, str]]) -> None:
     assert list(foods[0]) == [
         "fdc_id",
         "ndb_number",
+        "food_code",
         "description",
         "food_group",
         "magnesium_mg_per_100g",
         "magnesium_note",
         "source",
         "source_release",
+        "additional_description",
     ]
-    # ../shared/usda/README.md: 7,398 foods with a value + 395 without = 7,793 SR Legacy foods.
-    assert len(foods) == 7398 + 395
-    assert len({r["fdc_id"] for r in foods}) == len(foods)
-    assert len({r["ndb_number"] for r in foods}) == len(foods)
-    assert all(len(r["ndb_number"]) == 5 and r["ndb_number"].isdigit() for r in foods)
+    sr = [r for r in foods if r["source"] == SR]
+    fndds = [r for r in foods if r["source"] == FNDDS]
+    # ../shared/usda/README.md: 7,398 foods with a value + 395 without = 7,793 SR Legacy foods;
+    # ../shared/fndds/README.md: 5,432 foods (5,431 with a nutrient row, plus human milk).
+    assert (len(sr), len(fndds), len(foods)) == (7398 + 395, 5432, 7793 + 5432)
+    assert len({r["fdc_id"] for r in sr}) == len(sr)
+    assert len({r["ndb_number"] for r in sr}) == len(sr)
+    assert all(len(r["ndb_number"]) == 5 and r["ndb_number"].isdigit() for r in sr)
+    assert all(r["food_code"] == "" for r in sr)
+    # FNDDS foods are keyed by their 8-digit food code alone: ids never overlap.
+    assert len({r["food_code"] for r in fndds}) == len(fndds)
+    assert all(len(r["food_code"]) == 8 and r["food_code"].isdigit() for r in fndds)
+    assert all(r["fdc_id"] == r["ndb_number"] == "" for r in fndds)
     assert all(r["description"] and r["food_group"] and r["source"] for r in foods)
+    # 3,904 FNDDS foods have additional descriptions (../shared/fndds/README.md).
+    assert sum(bool(r["additional_description"]) for r in fndds) == 3904
 
 
 def test_magnesium_values_plausible(foods: list[dict[str, str]]) -> None:
     """Non-negative and below 1,000 mg/100 g (the richest SR food, rice bran, has 781)."""
     values = [float(r["magnesium_mg_per_100g"]) for r in foods if r["magnesium_mg_per_100g"]]
-    assert len(values) == 7398
+    assert len(values) == 7398 + 5431
     assert min(values) >= 0
     assert max(values) < 1000
 
 
 def test_missing_magnesium_is_empty_not_zero(foods: list[dict[str, str]]) -> None:
-    """The 395 foods without a USDA value keep an empty cell and a reason, never 0."""
+    """The 395 SR foods without a USDA value and FNDDS's human milk (no nutrient row)
+    keep an empty cell and a reason, never 0."""
     missing = [r for r in foods if r["magnesium_mg_per_100g"] == ""]
-    assert len(missing) == 395
+    assert len(missing) == 395 + 1
+    assert [r["food_code"] for r in missing if r["source"] == FNDDS] == ["11000000"]
     assert all(r["magnesium_note"] for r in missing)
     assert all(r["magnesium_note"] == "" for r in foods if r["magnesium_mg_per_100g"] != "")
 
 
 def test_portions_schema(foods: list[dict[str, str]], portions: list[dict[str, str]]) -> None:
-    assert list(portions[0]) == ["fdc_id", "seq", "amount", "unit_description", "gram_weight"]
-    # ../shared/usda/README.md: 14,449 portions.
-    assert len(portions) == 14449
-    ids = {r["fdc_id"] for r in foods}
-    assert all(r["fdc_id"] in ids for r in portions)
-    assert all(float(r["gram_weight"]) > 0 for r in portions)
+    assert list(portions[0]) == [
+        "fdc_id",
+        "food_code",
+        "seq",
+        "amount",
+        "unit_description",
+        "gram_weight",
+    ]
+    # ../shared/usda/README.md: 14,449 portions; ../shared/fndds/README.md: 22,046.
+    assert len(portions) == 14449 + 22046
+    ids = {r["fdc_id"] for r in foods if r["fdc_id"]}
+    codes = {r["food_code"] for r in foods if r["food_code"]}
+    assert all((r["fdc_id"] in ids) if r["fdc_id"] else (r["food_code"] in codes) for r in portions)
+    # One FNDDS portion (human milk, "Quantity not specified") weighs 0 g as published.
+    assert [r["food_code"] for r in portions if float(r["gram_weight"]) <= 0] == ["11000000"]
     assert all(float(r["amount"]) >= 0 for r in portions)
-    keys = [(r["fdc_id"], r["seq"]) for r in portions]
+    keys = [(r["fdc_id"], r["food_code"], r["seq"]) for r in portions]
     assert len(set(keys)) == len(keys)
+
+
+def test_fndds_portion_text_splits_into_amount_and_measure(
+    portions: list[dict[str, str]],
+) -> None:
+    """FNDDS's "1/2 cup" becomes amount 0.5 of "cup"; text with no number is one of it."""
+    by = {(r["food_code"], r["unit_description"]): r for r in portions if r["food_code"]}
+    # Avocado, raw (63105010): "1 cup" weighs 150 g in FNDDS 2021-2023.
+    assert by[("63105010", "cup")]["amount"] == "1"
+    assert by[("63105010", "cup")]["gram_weight"] == "150"
+    assert all(float(r["amount"]) > 0 for r in portions if r["food_code"])
+    assert any(r["unit_description"] == "Quantity not specified" for r in portions)
+
+
+def test_fndds_cross_checks(foods: list[dict[str, str]]) -> None:
+    """Values quoted in ../shared/fndds/README.md's cross-checks."""
+    by = {r["description"]: r for r in foods if r["source"] == FNDDS}
+    assert by["Almonds, unroasted"]["magnesium_mg_per_100g"] == "258"
+    assert by["Pumpkin seeds, NFS"]["magnesium_mg_per_100g"] == "550"
+    assert by["Edamame, cooked"]["magnesium_mg_per_100g"] == "62"
+    assert by["Banana, raw"]["magnesium_mg_per_100g"] == "28"
 
 
 @pytest.mark.parametrize(
@@ -107,4 +158,5 @@ def test_portions_schema(foods: list[dict[str, str]], portions: list[dict[str, s
 )
 def test_known_values(foods: list[dict[str, str]], ndb: str, mg_per_100g: str) -> None:
     row = next(r for r in foods if r["ndb_number"] == ndb)
+    assert row["source"] == SR
     assert float(row["magnesium_mg_per_100g"]) == float(mg_per_100g)

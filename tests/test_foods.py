@@ -68,7 +68,7 @@ def test_unknown_food_query_suggests() -> None:
 
 def test_table_len_and_iter() -> None:
     table = FoodTable.default()
-    assert len(table) == 7793
+    assert len(table) == 7793 + 5432  # SR Legacy + FNDDS (tests/test_data.py)
     assert next(iter(table)).ndb_number == "01001"
 
 

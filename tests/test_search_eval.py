@@ -1,7 +1,9 @@
 """Search accuracy on the evaluation set of everyday queries (tests/data/search_eval.csv).
 
 Each row is a query typed the way people type it and the SR Legacy food a dietitian
-would pick (NDB number). ``benchmarks/bench_search.py`` reports the same figures
+would pick (NDB number). It was tuned on, so it is a regression check of the SR Legacy
+ranking (searched with ``source="SR Legacy"``), not evidence of accuracy: that is the
+held-out half of ``tests/data/entry_eval.csv``. ``benchmarks/bench_search.py`` reports the same figures
 next to a rapidfuzz baseline.
 """
 
@@ -38,7 +40,7 @@ def test_top1_accuracy_at_least_90_percent() -> None:
     rows = load_eval()
     misses = []
     for r in rows:
-        hits = magcalc.search_foods(r["query"], limit=1)
+        hits = magcalc.search_foods(r["query"], limit=1, source="SR Legacy")
         if not hits or hits[0].food.ndb_number != r["ndb_number"]:
             got = hits[0].food.description if hits else None
             misses.append(f"{r['query']!r}: want {r['description']!r}, got {got!r}")
@@ -63,6 +65,6 @@ def test_top1_accuracy_at_least_90_percent() -> None:
 def test_issue_2_queries_find_the_generic_food(query: str) -> None:
     """The queries named in issue 2 find the expected generic USDA food first."""
     expected = {r["query"]: r["ndb_number"] for r in load_eval()}[query]
-    hit = magcalc.search_foods(query, limit=1)[0]
+    hit = magcalc.search_foods(query, limit=1, source="SR Legacy")[0]
     assert hit.food.ndb_number == expected
     assert hit.food.food_group not in ("Baby Foods", "Fast Foods", "Restaurant Foods")

@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import gc
 import itertools
 import math
@@ -69,26 +70,44 @@ _NEUTRAL = frozenset(
     "purchased enriched plain raw fresh ripe average year round whole type "
     "ready serve prepared cooked heat unsweetened unfortified granulated sliced pre water".split()
 )
-# Everyday names -> the words USDA uses for the same food.
-_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "hotdog": ("frankfurter",), "wiener": ("frankfurter",), "oatmeal": ("oat",),
-    "porridge": ("oat",), "spaghetti": ("pasta",), "macaroni": ("pasta",), "noodle": ("pasta",),
-    "mayo": ("mayonnaise",), "garbanzo": ("chickpea",), "venison": ("deer",),
-    "ketchup": ("catsup",), "yoghurt": ("yogurt",), "courgette": ("zucchini",),
-    "aubergine": ("eggplant",), "prawn": ("shrimp",), "cilantro": ("coriander",),
-    "scallion": ("onion",), "soda": ("carbonated",), "pop": ("carbonated",),
-    "oj": ("orange",), "pb": ("peanut",), "skim": ("nonfat",),
-}  # fmt: skip
-# Everyday names of more than one word -> the USDA words (after stop words go).
-_PHRASES: dict[tuple[str, str], tuple[str, ...]] = {
-    ("corn", "cob"): ("corn", "sweet"), ("hot", "dog"): ("frankfurter",),
-    ("french", "fry"): ("potato", "french", "fried"), ("jelly", "bean"): ("jellybean",),
-}  # fmt: skip
-# Everyday names that imply a preparation: oatmeal and porridge are cooked oats,
-# corn on the cob is boiled. Implied words are not required but earn the prep bonus.
-_IMPLIED: dict[str, tuple[str, ...]] = {
-    "oatmeal": ("cooked",), "porridge": ("cooked",), "cob": ("cooked", "boiled"),
-}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Names:
+    """Everyday names from ``data/food_names.csv`` (each row cites its source).
+
+    ``alias``: a word that also counts as another USDA word ("yoghurt" -> "yogurt");
+    ``phrase``: words replaced by the USDA words ("semi skimmed" -> "reduced fat");
+    ``implied``: a name that implies a preparation ("oatmeal" -> cooked).
+    """
+
+    alias: dict[str, tuple[str, ...]]
+    phrase: dict[tuple[str, ...], tuple[str, ...]]
+    implied: dict[str, tuple[str, ...]]
+    longest: int
+
+
+@functools.cache
+def _names() -> _Names:
+    import csv
+
+    from magcalc._data import data_file
+
+    alias: dict[str, tuple[str, ...]] = {}
+    phrase: dict[tuple[str, ...], tuple[str, ...]] = {}
+    implied: dict[str, tuple[str, ...]] = {}
+    with open(data_file("food_names.csv"), newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            name, words = tuple(tokens(row["name"])), tuple(tokens(row["usda_words"]))
+            if row["kind"] == "alias":
+                alias[name[0]] = alias.get(name[0], ()) + words
+            elif row["kind"] == "implied":
+                implied[name[0]] = words
+            else:
+                phrase[name] = words
+    return _Names(alias, phrase, implied, max(map(len, phrase), default=1))
+
+
 # Words that mark a processed or modified variant; the plain food ranks first unless typed.
 _VARIANT = frozenset(
     "dry dried mix condensed dehydrated powder concentrate frozen canned smoked instant "
@@ -159,6 +178,8 @@ _W = {
     "pair": 3.0,  # two typed words stand next to each other
     "prep": 3.0,  # default preparation (raw fruit, cooked beans) when none typed
     "salt": 1.5,  # the usual salt level (see _salt_bonus)
+    "form": 4.0,  # per typed cut or form word ("mashed", "grated") the description has
+    "fndds": 6.0,  # FNDDS food when no source was asked for (see rank)
 }
 _F_WITHOUT_SALT, _F_WITH_SALT, _F_RAW, _F_COOKED, _F_NO_MG, _F_READY = 1, 2, 4, 8, 16, 32
 # USDA's category prefixes: in "Nuts, almonds" the food is the second part. The
@@ -189,7 +210,7 @@ _GENERIC = re.compile(
 _METHOD = re.compile(r"\bdry[- ](heat|roasted)\b")
 # A segment that says what the food lacks ("no cheese", "without salt") describes
 # the plain food, not a variant.
-_NEGATED = re.compile(r"^(no|not)\b")
+_NEGATED = re.compile(r"^(no|not|ns|nfs)\b")
 # "made from soy and wheat", "from roasted kernels", "prepared with calcium sulfate":
 # how it was made, not which food. Ingredients ("made ...") are ignored; a
 # preparation ("prepared with milk") only counts when it adds another food.
@@ -352,6 +373,34 @@ def _ordered_tokens(desc: str) -> list[str]:
     ]
 
 
+def _wweia_groups() -> dict[str, str]:
+    """WWEIA categories (FNDDS) -> the SR Legacy food group whose ranking defaults apply."""
+    by_group = {
+        "Fruits and Fruit Juices": "Apples; Bananas; Blueberries and other berries; Citrus fruits; "
+        "Dried fruits; Grapes; Mango and papaya; Melons; Other fruits and fruit salads; "
+        "Peaches and nectarines; Pears; Pineapple; Strawberries",
+        "Vegetables and Vegetable Products": "Broccoli; Cabbage; Carrots; Corn; Onions; Spinach; "
+        "String beans; Tomatoes; Other dark green vegetables; Other red and orange vegetables; "
+        "Other starchy vegetables; Other vegetables and combinations; Lettuce and lettuce salads",
+        "Nut and Seed Products": "Nuts and seeds",
+        "Legumes and Legume Products": "Beans, peas, legumes",
+        "Cereal Grains and Pasta": "Rice; Pasta, noodles, cooked grains",
+        "Beef Products": "Beef, excludes ground; Ground beef",
+        "Pork Products": "Pork",
+        "Poultry Products": "Chicken, whole pieces; Turkey, duck, other poultry",
+        "Lamb, Veal, and Game Products": "Lamb, goat, game",
+        "Finfish and Shellfish Products": "Fish; Shellfish",
+        "Baby Foods": "Baby food: cereals; Baby food: fruit; Baby food: meat and dinners; "
+        "Baby food: mixtures; Baby food: snacks and sweets; Baby food: vegetables; "
+        "Baby food: yogurt; Baby juice; Baby water; Formula, prepared from powder; "
+        "Formula, ready-to-feed",
+    }
+    return {c: g for g, cats in by_group.items() for c in cats.split("; ")}
+
+
+_WWEIA_GROUPS = _wweia_groups()
+
+
 class SearchIndex:
     """
     Inverted index over food descriptions with the ranking described above.
@@ -371,9 +420,17 @@ class SearchIndex:
         food_groups: Sequence[str],
         magnesium: Sequence[float | None],
         portion_counts: Sequence[int],
+        sources: Sequence[str] | None = None,
+        synonyms: Sequence[str] | None = None,
     ) -> None:
         self.descriptions = list(descriptions)
-        self.food_groups = list(food_groups)
+        self.sources = list(sources) if sources is not None else ["SR Legacy"] * len(descriptions)
+        self.synonyms = list(synonyms) if synonyms is not None else [""] * len(descriptions)
+        # FNDDS foods are grouped by WWEIA category; ranking reads SR-style groups.
+        self.food_groups = [
+            _WWEIA_GROUPS.get(g, g) if src == "FNDDS" else g
+            for g, src in zip(food_groups, self.sources, strict=True)
+        ]
         self.magnesium = list(magnesium)
         self._portion_counts = list(portion_counts)
         self._lock = threading.Lock()
@@ -483,6 +540,15 @@ class SearchIndex:
             toks = frozenset(
                 t for part in low.split(",") for unit in split(part.strip()) for t in unit
             )
+            if self.synonyms[i]:
+                # FNDDS's everyday names ("pepitas", "avocado dip") find the food but do
+                # not describe it: they count for coverage, never as extra words.
+                toks |= frozenset(
+                    t
+                    for part in re.split(r"[;,]", self.synonyms[i].lower())
+                    for unit in split(part.strip())
+                    for t in unit
+                )
             for t in toks:
                 postings.setdefault(t, []).append(i)
             token_sets.append(toks)
@@ -614,31 +680,34 @@ class SearchIndex:
         )
 
     def _correct(self, query_tokens: list[str]) -> list[str]:
-        """Map tokens not in the vocabulary to vocabulary words (compounds, prefixes, typos)."""
+        """Map tokens not in the vocabulary to vocabulary words (names, compounds, typos)."""
         index = self._index
+        names = _names()
         out: list[str] = []
         i = 0
         while i < len(query_tokens):
             tok = query_tokens[i]
-            if i + 1 < len(query_tokens):
-                phrase = _PHRASES.get((tok, query_tokens[i + 1]))
+            for n in range(min(names.longest, len(query_tokens) - i), 0, -1):
+                phrase = names.phrase.get(tuple(query_tokens[i : i + n]))
                 if phrase is not None:
                     out.extend(phrase)
-                    i += 2
-                    continue
-                # "soy milk" -> "soymilk", "pop corn" -> "popcorn"
-                joined = tok + query_tokens[i + 1]
-                if joined in index.postings:
-                    out.append(joined)
-                    i += 2
-                    continue
-            if tok in index.postings or tok.isdigit() or tok in _SYNONYMS:
-                out.append(tok)
+                    i += n
+                    break
             else:
-                fixed = self._fuzzy_token(tok)
-                if fixed is not None:
-                    out.append(fixed)
-            i += 1
+                if i + 1 < len(query_tokens):
+                    # "soy milk" -> "soymilk", "pop corn" -> "popcorn"
+                    joined = tok + query_tokens[i + 1]
+                    if joined in index.postings:
+                        out.append(joined)
+                        i += 2
+                        continue
+                if tok in index.postings or tok.isdigit() or tok in names.alias:
+                    out.append(tok)
+                else:
+                    fixed = self._fuzzy_token(tok)
+                    if fixed is not None:
+                        out.append(fixed)
+                i += 1
         return out
 
     def _fuzzy_token(self, tok: str) -> str | None:
@@ -677,16 +746,25 @@ class SearchIndex:
             )
         return found
 
-    def rank(self, query: str) -> list[tuple[int, float]]:
+    def rank(
+        self, query: str, *, source: str | None = None, optional: Sequence[str] = ()
+    ) -> list[tuple[int, float]]:
+        """Rows and scores (0-100), best first.
+
+        ``source`` keeps one database's foods ("SR Legacy" or "FNDDS"); ``optional``
+        words (cut and form words such as "mashed") are not required, cost nothing when
+        a description has them and earn a small bonus there.
+        """
         index = self._index
         raw = tokens(query)
         q = self._correct(raw)
         if not q:
             return []
-        implied = {w for t in raw for w in _IMPLIED.get(t, ())}
+        extras = {t for w in optional for t in tokens(w)} - set(q)
+        implied = {w for t in raw for w in _names().implied.get(t, ())}
         weights = {t: index.idf.get(t, 0.0) for t in q}
         for t in q:
-            for alias in _SYNONYMS.get(t, ()):
+            for alias in _names().alias.get(t, ()):
                 weights[t] = max(weights[t], index.idf.get(alias, 0.0))
         total = sum(weights.values()) or 1.0
         qset = set(q)
@@ -695,7 +773,7 @@ class SearchIndex:
             hit: set[int] = set(index.postings.get(t, ()))
             for i in hit:
                 acc[i] = acc.get(i, 0.0) + w
-            alternatives = [(a, 1.0) for a in _SYNONYMS.get(t, ())]
+            alternatives = [(a, 1.0) for a in _names().alias.get(t, ())]
             if len(t) >= 4:
                 alternatives += [(v, 0.9) for v in self._expand(t)]
             for alt, factor in alternatives:
@@ -704,8 +782,11 @@ class SearchIndex:
                     if i not in hit:
                         hit.add(i)
                         acc[i] = acc.get(i, 0.0) + factor * w
+        if source is not None:
+            acc = {i: m for i, m in acc.items() if self.sources[i] == source}
         if not acc:
             return []
+        qset |= extras
         best = max(acc.values())
         floor = best - 0.35 * total
         qpairs = set(itertools.pairwise(q))
@@ -740,6 +821,8 @@ class SearchIndex:
                     score += _W["head_all"]
             if qpairs and self._pairs(i) & qpairs:
                 score += _W["pair"]
+            if extras and index.tokens[i] & extras:
+                score += _W["form"] * len(index.tokens[i] & extras)
             penalty = index.penalty[i]
             if penalty:
                 group = self.food_groups[i]
@@ -771,6 +854,11 @@ class SearchIndex:
                         score += 0.5 * _W["prep"]
                     elif f & _F_RAW:
                         score -= _W["prep"]
+            if source is None and self.sources[i] == "FNDDS":
+                # Where both databases have the food, SR Legacy's analysed single food
+                # comes first; FNDDS wins where it names the food better (dishes, foods
+                # as eaten) or, in the entry reader, where only its portions fit.
+                score -= _W["fndds"]
             scored.append((score, len(self.descriptions[i]), i))
         scored.sort(key=lambda s: (-s[0], s[1], s[2]))
         top = 100.0 + _W["head"] + _W["head_all"] + _W["pair"] + _W["prep"] + _W["salt"] + 10.0
@@ -791,9 +879,13 @@ class SearchIndex:
         have = index.tokens[i]
         total = covered = 0.0
         for t in q:
-            w = max([index.idf.get(t, 0.0)] + [index.idf.get(a, 0.0) for a in _SYNONYMS.get(t, ())])
+            w = max(
+                [index.idf.get(t, 0.0)] + [index.idf.get(a, 0.0) for a in _names().alias.get(t, ())]
+            )
             total += w
-            alternatives = set(_SYNONYMS.get(t, ())) | set(self._expand(t) if len(t) >= 4 else ())
+            alternatives = set(_names().alias.get(t, ())) | set(
+                self._expand(t) if len(t) >= 4 else ()
+            )
             if t in have or alternatives & have:
                 covered += w
         return covered >= 0.6 * (total or 1.0)

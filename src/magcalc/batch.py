@@ -806,7 +806,7 @@ def _prepared(
 
 # --------------------------------------------------------------------------- foods
 
-_text_foods: dict[str, int | MagcalcError] = {}
+_text_foods: dict[str, str | MagcalcError] = {}
 _text_foods_lock = threading.Lock()
 _TEXT_CACHE_SIZE = 100_000
 
@@ -827,7 +827,7 @@ def _resolve_food(table: FoodTable, value: Any) -> Food:
     hit = _text_foods.get(text)
     if hit is None:
         try:
-            hit = table.resolve(text).fdc_id
+            hit = table.resolve(text).key
         except UnknownFoodError as err:
             hit = err
         with _text_foods_lock:
@@ -1217,7 +1217,7 @@ def _food_magnesium(
     used[food.codes[food_rows]] = True
     err_u = np.full(len(food.index) + 1, None, dtype=object)
     dense_u = np.full(len(food.index) + 1, -1, dtype=np.int64)
-    dense: dict[int, int] = {}
+    dense: dict[str, int] = {}
     foods: list[Food] = []
     for k in np.flatnonzero(used[:-1]).tolist():
         try:
@@ -1225,9 +1225,9 @@ def _food_magnesium(
         except MagcalcError as err:
             err_u[k] = err
             continue
-        d = dense.get(f.fdc_id)
+        d = dense.get(f.key)
         if d is None:
-            d = dense[f.fdc_id] = len(foods)
+            d = dense[f.key] = len(foods)
             foods.append(f)
         dense_u[k] = d
     log.add(
@@ -1346,7 +1346,7 @@ def _food_magnesium(
     return mg, known & ~failed
 
 
-_factor_cache: dict[tuple[int, _Spec], tuple[float, float, float] | MagcalcError] = {}
+_factor_cache: dict[tuple[str, _Spec], tuple[float, float, float] | MagcalcError] = {}
 _factor_lock = threading.Lock()
 
 
@@ -1356,7 +1356,7 @@ def _factors(food: Food, spec: _Spec, text: str) -> tuple[float, float, float]:
     The food table is immutable, so the cache is safe; on an error the message is made
     again with ``text`` (the amount as written on the row).
     """
-    key = (food.fdc_id, spec)
+    key = (food.key, spec)
     hit = _factor_cache.get(key)
     if hit is None:
         try:

@@ -67,11 +67,11 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not hits:
         print(f"no foods match {args.query!r}")
         return 1
-    print(f"{'score':>5}  {'NDB':<6} {'FDC id':<7} {'Mg/100 g':>9}  description")
+    print(f"{'score':>5}  {'source':<9} {'id':<14} {'Mg/100 g':>9}  description")
     for h in hits:
         f = h.food
         value = "no data" if f.magnesium_mg_per_100g is None else f"{f.magnesium_mg_per_100g:g} mg"
-        print(f"{h.score:5.1f}  {f.ndb_number or '':<6} {f.fdc_id:<7} {value:>9}  {f.description}")
+        print(f"{h.score:5.1f}  {f.source_name:<9} {f.key:<14} {value:>9}  {f.description}")
     return 0
 
 
@@ -82,7 +82,7 @@ def cmd_food(args: argparse.Namespace) -> int:
     if args.json:
         _emit(s.model_dump(mode="json"))
         return 0
-    print(f"food:      {s.food.description} [NDB {s.food.ndb_number}, FDC {s.food.fdc_id}]")
+    print(f"food:      {s.food.description} [{s.food.ids}]")
     print(f"amount:    {s.amount} = {s.grams:.1f} g ({s.basis})")
     if s.magnesium_mg is None:
         print("magnesium: no USDA value (unknown, not zero)")

@@ -1421,7 +1421,8 @@ class FdcClient:
                 if fmt == "abridged":
                     params["format"] = "abridged"
                 for food in self._fetch("/v1/foods", params, parse_foods):
-                    found.setdefault(food.fdc_id, food)
+                    if food.fdc_id is not None:  # FDC records always carry their id
+                        found.setdefault(food.fdc_id, food)
         lost = [i for i in wanted if i not in found]
         result = FdcFoods((found[i] for i in wanted if i in found), missing=lost)
         if lost:

@@ -29,13 +29,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from magcalc._data import data_file
 from magcalc._models import InputModel
 from magcalc._search import SearchIndex, singular, tokens
 from magcalc.errors import (
     AmountError,
+    InputError,
     NoMagnesiumDataError,
     NoPortionError,
     PlausibilityWarning,
@@ -57,6 +58,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_PLAUSIBLE_SERVING_G",
+    "MAX_QUERY_CHARS",
+    "SOURCES",
     "Food",
     "FoodLike",
     "FoodMatch",
@@ -71,11 +74,21 @@ __all__ = [
 ]
 
 SR_LEGACY = "SR Legacy"
+FNDDS = "FNDDS"
+FNDDS_DATA_TYPE = "Survey (FNDDS)"
+SOURCES = (SR_LEGACY, FNDDS)
+SOURCE_TEXT = {
+    SR_LEGACY: "USDA ARS FoodData Central, SR Legacy",
+    FNDDS: "USDA ARS Food Surveys Research Group, FNDDS 2021-2023",
+}
 
 # magcalc's plausibility rule (a project decision, not a reference value): no single
 # serving of a food weighs more than 5 kg (about two litres of milk and a whole melon
 # together stay below it). Larger servings are computed, with a PlausibilityWarning.
 MAX_PLAUSIBLE_SERVING_G = 5000.0
+# No food name needs more: longer text is cut before it is compared, so that hostile
+# input costs no more than a normal entry.
+MAX_QUERY_CHARS = 200
 
 
 class Portion(InputModel):
@@ -120,10 +133,13 @@ class Food(InputModel):
 
     Attributes
     ----------
-    fdc_id : int
-        FoodData Central id.
+    fdc_id : int or None
+        FoodData Central id; None for FNDDS foods of the bundled table, which are
+        keyed by their food code.
     ndb_number : str or None
         SR/NDB number (5 digits) where the food has one.
+    food_code : int or None
+        FNDDS food code (8 digits, the key of NHANES food records) where the food has one.
     description : str
         USDA description.
     food_group : str or None
@@ -134,9 +150,11 @@ class Food(InputModel):
     magnesium_note : str
         Why the value is missing, when it is.
     data_type : str
-        "SR Legacy" for the bundled table; the FDC data type otherwise.
+        "SR Legacy" or "Survey (FNDDS)" for the bundled table; the FDC data type otherwise.
     source, source_release : str
         Provenance.
+    additional_description : str
+        FNDDS's everyday and brand-free synonyms (";"-separated), searchable.
     portions : tuple of Portion
         USDA household measures.
 
@@ -149,16 +167,49 @@ class Food(InputModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    fdc_id: int
+    fdc_id: int | None = None
     ndb_number: str | None = None
+    food_code: int | None = None
     description: str
     food_group: str | None = None
     magnesium_mg_per_100g: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     magnesium_note: str = ""
     data_type: str = SR_LEGACY
-    source: str = "USDA ARS FoodData Central, SR Legacy"
+    source: str = SOURCE_TEXT[SR_LEGACY]
     source_release: str = ""
+    additional_description: str = ""
     portions: tuple[Portion, ...] = ()
+
+    @model_validator(mode="after")
+    def _has_id(self) -> Food:
+        if self.fdc_id is None and self.food_code is None:
+            raise ValueError("a Food needs an fdc_id or an FNDDS food_code")
+        return self
+
+    @property
+    def key(self) -> str:
+        """
+        The food's unambiguous id: ``"fdc:<FDC id>"``, or ``"fndds:<food code>"`` for an
+        FNDDS food of the bundled table (``get_food`` takes either).
+        """
+        if self.fdc_id is not None:
+            return f"fdc:{self.fdc_id}"
+        return f"fndds:{self.food_code}"
+
+    @property
+    def ids(self) -> str:
+        """The food's ids as people cite them, e.g. ``"NDB 12061, FDC 170567"``."""
+        parts = [f"NDB {self.ndb_number}"] if self.ndb_number else []
+        if self.fdc_id is not None:
+            parts.append(f"FDC {self.fdc_id}")
+        if self.food_code is not None:
+            parts.append(f"FNDDS food code {self.food_code}")
+        return ", ".join(parts)
+
+    @property
+    def source_name(self) -> str:
+        """Which USDA database the food is from: ``"SR Legacy"``, ``"FNDDS"`` or an FDC type."""
+        return FNDDS if self.data_type == FNDDS_DATA_TYPE else self.data_type
 
     @property
     def magnesium_per_100g(self) -> pint.Quantity[Any] | None:
@@ -183,7 +234,8 @@ class Food(InputModel):
             if self.magnesium_mg_per_100g is not None
             else "no magnesium data"
         )
-        return f"{self.description} [FDC {self.fdc_id}] ({value})"
+        ident = f"FDC {self.fdc_id}" if self.fdc_id is not None else f"FNDDS {self.food_code}"
+        return f"{self.description} [{ident}] ({value})"
 
 
 class FoodMatch(BaseModel):
@@ -431,7 +483,7 @@ class FoodTable:
     --------
     >>> table = FoodTable.default()
     >>> len(table)
-    7793
+    13225
     >>> table.get("11458").description
     'Spinach, cooked, boiled, drained, without salt'
     """
@@ -442,60 +494,84 @@ class FoodTable:
     def __init__(self, foods_csv: Any = None, portions_csv: Any = None) -> None:
         foods_path = foods_csv if foods_csv is not None else data_file("foods.csv")
         portions_path = portions_csv if portions_csv is not None else data_file("portions.csv")
-        self.fdc_ids: list[int] = []
+        self.fdc_ids: list[int | None] = []
         self.ndb_numbers: list[str] = []
+        self.food_codes: list[int | None] = []
         self.descriptions: list[str] = []
         self.food_groups: list[str] = []
         self.magnesium: list[float | None] = []
+        self.sources: list[str] = []
+        self.synonyms: list[str] = []
         self._notes: list[str] = []
         self._release: list[str] = []
-        self._source: list[str] = []
         # csv.reader with column positions: about twice as fast as DictReader here.
         with open(foods_path, newline="", encoding="utf-8") as fh:
             reader = csv.reader(fh)
             col = {name: k for k, name in enumerate(next(reader))}
             c_fdc, c_ndb, c_desc = col["fdc_id"], col["ndb_number"], col["description"]
             c_group, c_mg = col["food_group"], col["magnesium_mg_per_100g"]
+            c_code, c_syn = col.get("food_code"), col.get("additional_description")
             c_note = col.get("magnesium_note")
             c_release, c_source = col.get("source_release"), col.get("source")
             for row in reader:
-                self.fdc_ids.append(int(row[c_fdc]))
+                self.fdc_ids.append(int(row[c_fdc]) if row[c_fdc] else None)
                 self.ndb_numbers.append(row[c_ndb])
+                self.food_codes.append(
+                    int(row[c_code]) if c_code is not None and row[c_code] else None
+                )
                 self.descriptions.append(row[c_desc])
                 self.food_groups.append(row[c_group])
                 value = row[c_mg]
                 self.magnesium.append(float(value) if value != "" else None)
                 self._notes.append(row[c_note] if c_note is not None else "")
                 self._release.append(row[c_release] if c_release is not None else "")
-                self._source.append(row[c_source] if c_source is not None else "")
+                source = row[c_source] if c_source is not None else SR_LEGACY
+                # Older tables wrote the long provenance text in `source`.
+                self.sources.append(FNDDS if source == FNDDS else SR_LEGACY)
+                self.synonyms.append(row[c_syn] if c_syn is not None else "")
+        by_fdc = {fid: i for i, fid in enumerate(self.fdc_ids) if fid is not None}
+        by_code = {code: i for i, code in enumerate(self.food_codes) if code is not None}
+        # Portions per row of the table: FDC ids and food codes never share a row.
         self._portions: dict[int, list[tuple[int, float, str, float]]] = {}
         with open(portions_path, newline="", encoding="utf-8") as fh:
             reader = csv.reader(fh)
             col = {name: k for k, name in enumerate(next(reader))}
             c_fdc, c_seq, c_amount = col["fdc_id"], col["seq"], col["amount"]
             c_unit, c_grams = col["unit_description"], col["gram_weight"]
+            c_code = col.get("food_code")
             for row in reader:
-                amount = float(row[c_amount])
-                if amount <= 0:
-                    # 18 USDA rows have amount 0 (e.g. "chicken, bone removed"): no
-                    # grams-per-measure can be derived, so they are not offered.
+                amount, grams = float(row[c_amount]), float(row[c_grams])
+                if amount <= 0 or grams <= 0:
+                    # 18 SR rows have amount 0 (e.g. "chicken, bone removed") and one FNDDS
+                    # row weighs 0 g: no grams-per-measure follows, so they are not offered.
                     continue
-                self._portions.setdefault(int(row[c_fdc]), []).append(
-                    (int(row[c_seq]), amount, row[c_unit], float(row[c_grams]))
+                if row[c_fdc]:
+                    i = by_fdc[int(row[c_fdc])]
+                else:
+                    assert c_code is not None
+                    i = by_code[int(row[c_code])]
+                self._portions.setdefault(i, []).append(
+                    (int(row[c_seq]), amount, row[c_unit], grams)
                 )
         self._finish()
 
     def _finish(self) -> None:
         """Lookups and the (lazily built) search index over the loaded columns."""
-        self._by_fdc = {fid: i for i, fid in enumerate(self.fdc_ids)}
-        self._by_ndb = {ndb: i for i, ndb in enumerate(self.ndb_numbers)}
-        self._by_description = {d.lower(): i for i, d in enumerate(self.descriptions)}
+        self._by_fdc = {fid: i for i, fid in enumerate(self.fdc_ids) if fid is not None}
+        self._by_code = {c: i for i, c in enumerate(self.food_codes) if c is not None}
+        self._by_ndb = {ndb: i for i, ndb in enumerate(self.ndb_numbers) if ndb}
+        self._by_description: dict[str, int] = {}
+        for i, d in enumerate(self.descriptions):
+            # SR Legacy first: an exact description shared by both sources means SR's.
+            self._by_description.setdefault(d.lower(), i)
         self._foods: dict[int, Food] = {}
         self._search = SearchIndex(
             self.descriptions,
             self.food_groups,
             self.magnesium,
-            [len(self._portions.get(fid, ())) for fid in self.fdc_ids],
+            [len(self._portions.get(i, ())) for i in range(len(self.descriptions))],
+            self.sources,
+            self.synonyms,
         )
 
     @classmethod
@@ -515,12 +591,14 @@ class FoodTable:
     _STATE = (
         "fdc_ids",
         "ndb_numbers",
+        "food_codes",
         "descriptions",
         "food_groups",
         "magnesium",
+        "sources",
+        "synonyms",
         "_notes",
         "_release",
-        "_source",
         "_portions",
     )
 
@@ -561,28 +639,64 @@ class FoodTable:
     def _food(self, i: int) -> Food:
         food = self._foods.get(i)
         if food is None:
-            fid = self.fdc_ids[i]
             portions = tuple(
                 Portion(seq=s, amount=a, unit_description=u, gram_weight=g)
-                for s, a, u, g in self._portions.get(fid, ())
+                for s, a, u, g in self._portions.get(i, ())
             )
+            source = self.sources[i]
             food = Food(
-                fdc_id=fid,
-                ndb_number=self.ndb_numbers[i],
+                fdc_id=self.fdc_ids[i],
+                ndb_number=self.ndb_numbers[i] or None,
+                food_code=self.food_codes[i],
                 description=self.descriptions[i],
                 food_group=self.food_groups[i],
                 magnesium_mg_per_100g=self.magnesium[i],
                 magnesium_note=self._notes[i],
-                source=self._source[i] or Food.model_fields["source"].default,
+                data_type=FNDDS_DATA_TYPE if source == FNDDS else SR_LEGACY,
+                source=SOURCE_TEXT[source],
                 source_release=self._release[i],
+                additional_description=self.synonyms[i],
                 portions=portions,
             )
             self._foods[i] = food
         return food
 
+    def _row(self, key: int | str) -> int | None:
+        """Row of an id: FDC id, FNDDS food code (8 digits), NDB number (5-digit text),
+        a prefixed key ("fdc:173410", "fndds:63105010", "ndb:01001") or a description."""
+        if isinstance(key, int):
+            # FDC ids have at most 7 digits; FNDDS food codes have 8.
+            return self._by_code.get(key) if 10**7 <= key < 10**8 else self._by_fdc.get(key)
+        text = key.strip()
+        prefix, sep, rest = text.partition(":")
+        if sep and prefix.strip().lower() in ("fdc", "fndds", "ndb"):
+            rest = rest.strip()
+            kind = prefix.strip().lower()
+            if not (rest.isascii() and rest.isdigit()) or len(rest) > 12:
+                return None
+            if kind == "ndb":
+                return self._by_ndb.get(rest)
+            table = self._by_fdc if kind == "fdc" else self._by_code
+            return table.get(int(rest))
+        if text.isascii() and text.isdigit():
+            if len(text) == 5:
+                return self._by_ndb.get(text)
+            if len(text) > 12:
+                return None
+            return self._row(int(text))
+        return self._by_description.get(text.lower())
+
     def get(self, key: int | str) -> Food:
         """
-        A food by FDC id (int or digits), NDB number (5-digit str) or exact description.
+        A food by FDC id, FNDDS food code, NDB number or exact description.
+
+        Parameters
+        ----------
+        key : int or str
+            An FDC id (``173944``), an FNDDS food code (8 digits, ``63105010``), an NDB
+            number as 5-digit text (``"09040"``), a prefixed key as in :attr:`Food.key`
+            (``"fdc:173944"``, ``"fndds:63105010"``, ``"ndb:09040"``) or an exact
+            USDA description.
 
         Raises
         ------
@@ -591,18 +705,9 @@ class FoodTable:
         """
         if isinstance(key, bool) or not isinstance(key, (int, str)):
             raise UnknownFoodError(key)
-        if isinstance(key, int):
-            i = self._by_fdc.get(key)
-        else:
-            text = key.strip()
-            if text.isdigit() and len(text) == 5:
-                i = self._by_ndb.get(text)
-            elif text.isdigit():
-                i = self._by_fdc.get(int(text))
-            else:
-                i = self._by_description.get(text.lower())
+        i = self._row(key)
         if i is None:
-            raise UnknownFoodError(key, self.suggest(str(key)))
+            raise UnknownFoodError(key, self.suggest(str(key)[:200]))
         return self._food(i)
 
     def suggest(self, query: str, limit: int = 5) -> list[str]:
@@ -624,7 +729,7 @@ class FoodTable:
         """The search index (built on first use, thread-safe)."""
         return self._search
 
-    def search(self, query: str, *, limit: int = 10) -> SearchResults:
+    def search(self, query: str, *, limit: int = 10, source: str | None = None) -> SearchResults:
         """
         Foods ranked by how well they match what a person typed.
 
@@ -634,7 +739,7 @@ class FoodTable:
             raise AmountError(f"search query must be text, not {type(query).__name__}")
         if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
             raise AmountError(f"limit must be a positive whole number, not {limit!r}")
-        ranked = self._search.rank(query)
+        ranked = self._search.rank(query[:MAX_QUERY_CHARS], source=check_source(source))
         return SearchResults(
             (FoodMatch(food=self._food(i), score=round(s, 2)) for i, s in ranked[:limit]), query
         )
@@ -668,7 +773,24 @@ class FoodTable:
 # --------------------------------------------------------------------------- public functions
 
 
-def search_foods(query: str, limit: int = 10) -> SearchResults:
+def check_source(source: object) -> str | None:
+    """``None``, "SR Legacy" or "FNDDS" (also "Survey (FNDDS)"); anything else is an error."""
+    if source is None:
+        return None
+    if isinstance(source, str):
+        key = source.strip().lower()
+        for name in (SR_LEGACY, FNDDS):
+            if key == name.lower():
+                return name
+        if key in ("survey (fndds)", "survey", "sr", "sr_legacy", "sr-legacy"):
+            return FNDDS if key.startswith("survey") else SR_LEGACY
+    raise InputError(
+        f"unknown food source {source!r}; use 'SR Legacy', 'FNDDS' or None (both)",
+        field="source",
+    )
+
+
+def search_foods(query: str, limit: int = 10, *, source: str | None = None) -> SearchResults:
     """
     Search the bundled USDA table the way people type.
 
@@ -684,6 +806,9 @@ def search_foods(query: str, limit: int = 10) -> SearchResults:
         What the person typed, e.g. ``"kale boiled"`` or ``"cheddar cheese"``.
     limit : int, default 10
         At most this many results.
+    source : {None, 'SR Legacy', 'FNDDS'}, default None
+        Search one USDA database only; by default both, SR Legacy's analysed single
+        food first where both have the food equally well.
 
     Returns
     -------
@@ -697,7 +822,7 @@ def search_foods(query: str, limit: int = 10) -> SearchResults:
     >>> search_foods("bananna", limit=1)[0].food.description
     'Bananas, raw'
     """
-    return FoodTable.default().search(query, limit=limit)
+    return FoodTable.default().search(query, limit=limit, source=source)
 
 
 def get_food(key: int | str) -> Food:

@@ -224,9 +224,11 @@ def _all_candidates() -> list[tuple[int, int]]:
                     for word in set(re.findall(r"[a-z]+", desc.lower())):
                         words[word] = words.get(word, 0) + 1
                 found: list[tuple[int, int]] = []
-                for i, fid in enumerate(table.fdc_ids):
+                for i, source in enumerate(table.sources):
                     if table.magnesium[i] is None or not table.magnesium[i]:
                         continue
+                    if source != "SR Legacy":
+                        continue  # the food plan draws on SR Legacy's single foods
                     if table.food_groups[i] in _EXCLUDED_GROUPS:
                         continue
                     desc = table.descriptions[i]
@@ -241,7 +243,7 @@ def _all_candidates() -> list[tuple[int, int]]:
                     # Everyday foods come up in many USDA entries (spinach, pumpkin, black
                     # beans); a name found in only a few (mothbeans) is obscure.
                     first = re.findall(r"[a-z]+", _name(desc)) or [""]
-                    if table._portions.get(fid) and words.get(first[0], 0) >= _MIN_ENTRIES:
+                    if table._portions.get(i) and words.get(first[0], 0) >= _MIN_ENTRIES:
                         found.append((i, 0))
                 _candidates = found
     return _candidates
@@ -269,7 +271,13 @@ def _terms(values: str | Iterable[str] | None, name: str) -> tuple[set[str], lis
         )
     groups: set[str] = set()
     words: list[str] = []
-    known_groups = {g.lower(): g for g in set(FoodTable.default().food_groups)}
+    table = FoodTable.default()
+    # The plan draws on SR Legacy, so its food groups are the ones a filter can name.
+    known_groups = {
+        g.lower(): g
+        for g, src in zip(table.food_groups, table.sources, strict=True)
+        if src == "SR Legacy"
+    }
     for value in values:
         if not isinstance(value, str) or not value.strip():
             raise InputError(
