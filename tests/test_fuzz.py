@@ -159,6 +159,7 @@ def test_supplement_only_raises_magcalc_errors(
 
 @FUZZ
 @given(rows=ROWS)
+@pytest.mark.filterwarnings("ignore::magcalc.MatchWarning")  # a weak match warns by design
 def test_from_records_only_raises_magcalc_errors(rows: list[dict[Any, Any]]) -> None:
     intake = only_magcalc_errors(Intake.from_records, rows)
     if intake is not None:

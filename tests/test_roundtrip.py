@@ -50,6 +50,8 @@ def _models() -> list[BaseModel]:
         food.portions[0],
         magcalc.search_foods("almonds", limit=1)[0],
         magcalc.serving("09040", "1 medium"),
+        magcalc.serving("½ avocado, cubed"),
+        magcalc.serving("½ avocado, cubed").match,
         magcalc.Supplement(form="oxide", compound_mg=500, servings_per_day=2, label="Mg 500"),
         form,
         form.absorption,

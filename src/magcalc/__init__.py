@@ -6,8 +6,10 @@ pint, pydantic and the food table are only loaded when a function needs them.
 
 The public API::
 
-    search_foods, get_food, serving, food_magnesium     foods (bundled USDA SR Legacy)
-    Food, Portion, FoodMatch, Serving, FoodTable        food models
+    search_foods, get_food, serving, servings,          foods (bundled USDA SR Legacy
+    food_magnesium                                      and FNDDS 2021-2023)
+    Food, Portion, FoodMatch, Serving, Match, FoodTable food models
+    parse_entry, parse_entries, Entry                   food entries as people write them
     supplement_forms, get_form, Supplement, parse_label supplements
     Person                                              people
     reference_values, frameworks, ReferenceValues       reference values
@@ -32,6 +34,7 @@ from magcalc.errors import (
     FdcUnavailableError,
     InputError,
     MagcalcError,
+    MatchWarning,
     MissingDependencyError,
     NoMagnesiumDataError,
     NoPortionError,
@@ -47,17 +50,20 @@ from magcalc.errors import (
 
 if TYPE_CHECKING:
     from magcalc.assessment import Assessment, Intake, assess
+    from magcalc.entries import Entry, parse_entries, parse_entry
     from magcalc.fdc import FdcClient
     from magcalc.foods import (
         Food,
         FoodMatch,
         FoodTable,
+        Match,
         Portion,
         Serving,
         food_magnesium,
         get_food,
         search_foods,
         serving,
+        servings,
     )
     from magcalc.people import Person
     from magcalc.references import ReferenceValues, frameworks, reference_values
@@ -85,6 +91,11 @@ _LAZY: dict[str, str] = {
     "get_food": "foods",
     "search_foods": "foods",
     "serving": "foods",
+    "servings": "foods",
+    "Match": "foods",
+    "Entry": "entries",
+    "parse_entry": "entries",
+    "parse_entries": "entries",
     "FdcClient": "fdc",
     "suggest_foods": "suggestions",
     "Supplement": "supplements",
@@ -107,6 +118,7 @@ _SUBMODULES = {
     "assessment",
     "batch",
     "cli",
+    "entries",
     "errors",
     "fdc",
     "foods",
@@ -124,6 +136,7 @@ __all__ = [
     "AmountError",
     "Assessment",
     "DiaryError",
+    "Entry",
     "FdcAuthError",
     "FdcClient",
     "FdcError",
@@ -137,6 +150,8 @@ __all__ = [
     "InputError",
     "Intake",
     "MagcalcError",
+    "Match",
+    "MatchWarning",
     "MissingDependencyError",
     "NoMagnesiumDataError",
     "NoPortionError",
@@ -162,10 +177,13 @@ __all__ = [
     "get_form",
     "get_registry",
     "parse_amount",
+    "parse_entries",
+    "parse_entry",
     "parse_label",
     "reference_values",
     "search_foods",
     "serving",
+    "servings",
     "suggest_foods",
     "supplement_forms",
 ]

@@ -114,7 +114,7 @@ _VARIANT = frozenset(
     "imitation substitute meatless unprepared toddler junior low reduced free light lite "
     "lowfat nonfat diet sweetened flavored chocolate strawberry vanilla sprouted "
     "glutinous minced baby stuffed breaded flavor enhanced fortified unenriched microwave "
-    "basted solution".split()
+    "basted solution pickled evaporated".split()
 )
 _PREP = frozenset(
     "raw cooked boiled baked roasted fried grilled broiled steamed stewed braised canned "
@@ -187,7 +187,7 @@ _F_WITHOUT_SALT, _F_WITH_SALT, _F_RAW, _F_COOKED, _F_NO_MG, _F_READY = 1, 2, 4, 
 # bacon, and pork is what bacon is made of unless another animal is named.
 _CATEGORY_HEADS = frozenset(
     {
-        "alcoholic beverage", "babyfood", "beverages", "candies", "cereals",
+        "alcoholic beverage", "babyfood", "beverages", "candies", "cereals", "cereal",
         "cereals ready-to-eat", "crustaceans", "fast foods", "fish", "frozen novelties",
         "game meat", "infant formula", "mollusks", "nuts", "restaurant", "salad dressing",
         "sauce", "seeds", "snacks", "soup", "spices", "pork", "beef", "lamb", "veal",
@@ -681,7 +681,12 @@ class SearchIndex:
 
     def _correct(self, query_tokens: list[str]) -> list[str]:
         """Map tokens not in the vocabulary to vocabulary words (names, compounds, typos)."""
+        return self._correct_counted(query_tokens)[0]
+
+    def _correct_counted(self, query_tokens: list[str]) -> tuple[list[str], int]:
+        """:meth:`_correct` and how many typed words it had to drop (unreadable)."""
         index = self._index
+        dropped = 0
         names = _names()
         out: list[str] = []
         i = 0
@@ -707,8 +712,10 @@ class SearchIndex:
                     fixed = self._fuzzy_token(tok)
                     if fixed is not None:
                         out.append(fixed)
+                    else:
+                        dropped += 1
                 i += 1
-        return out
+        return out, dropped
 
     def _fuzzy_token(self, tok: str) -> str | None:
         index = self._index
@@ -864,28 +871,44 @@ class SearchIndex:
         top = 100.0 + _W["head"] + _W["head_all"] + _W["pair"] + _W["prep"] + _W["salt"] + 10.0
         return [(i, max(0.0, min(100.0, 100.0 * s / top))) for s, _, i in scored]
 
-    def confident(self, query: str, i: int) -> bool:
-        """Whether food ``i`` covers most of what was typed (so a wrong food is not used).
+    def head_words(self, i: int) -> frozenset[str]:
+        """The words of food ``i``'s name (its first part, or the one after a category)."""
+        result: frozenset[str] = self._index.head[i]
+        return result
 
-        Coverage counts a typed word as present when the description has it, one of its
-        everyday-name synonyms ("oatmeal" -> "oat") or a compound that starts with it
-        ("kiwi" -> "kiwifruit"), as ranking does.
+    def words(self, i: int) -> frozenset[str]:
+        """The normalised words of food ``i`` (description and additional description)."""
+        result: frozenset[str] = self._index.tokens[i]
+        return result
+
+    def coverage(self, query: str, i: int) -> float:
+        """Share (0-1, by idf weight) of the typed words that food ``i`` has.
+
+        A typed word counts as present when the description (or FNDDS's additional
+        description) has it, one of its everyday-name aliases ("oatmeal" -> "oat") or a
+        compound that starts with it ("kiwi" -> "kiwifruit"), as ranking does. Typed
+        words that are not in the vocabulary at all, and could not be corrected, count
+        as absent.
         """
         index = self._index
-        raw = set(tokens(query))
-        q = set(self._correct(tokens(query)))
-        if not q or len(q) < 0.6 * len(raw):
-            return False
+        raw = tokens(query)
+        corrected, dropped = self._correct_counted(raw)
+        q = set(corrected)
+        if not q:
+            return 0.0
         have = index.tokens[i]
+        alias = _names().alias
         total = covered = 0.0
         for t in q:
-            w = max(
-                [index.idf.get(t, 0.0)] + [index.idf.get(a, 0.0) for a in _names().alias.get(t, ())]
-            )
+            w = max([index.idf.get(t, 0.0)] + [index.idf.get(a, 0.0) for a in alias.get(t, ())])
             total += w
-            alternatives = set(_names().alias.get(t, ())) | set(
-                self._expand(t) if len(t) >= 4 else ()
-            )
+            alternatives = set(alias.get(t, ())) | set(self._expand(t) if len(t) >= 4 else ())
             if t in have or alternatives & have:
                 covered += w
-        return covered >= 0.6 * (total or 1.0)
+        share = covered / (total or 1.0)
+        # Words dropped as unreadable lower the coverage in proportion to their number.
+        return share * (1.0 - dropped / max(1, len(raw)))
+
+    def confident(self, query: str, i: int) -> bool:
+        """Whether food ``i`` covers most of what was typed (so a wrong food is not used)."""
+        return self.coverage(query, i) >= 0.6

@@ -23,6 +23,7 @@ __all__ = [
     "FdcUnavailableError",
     "InputError",
     "MagcalcError",
+    "MatchWarning",
     "MissingDependencyError",
     "NoMagnesiumDataError",
     "NoPortionError",
@@ -245,6 +246,23 @@ class FdcUnavailableError(FdcError, ConnectionError):
 
 class FdcResponseError(FdcError, ValueError):
     """FDC answered with something that is not the JSON it documents."""
+
+
+class MatchWarning(UserWarning):
+    """
+    A food entry matched only weakly: the answer is the best match, but the entry's
+    words fit it only in part. The message names the alternatives; look at
+    ``Serving.match`` and pass a more specific name or an id to be sure.
+
+    Examples
+    --------
+    >>> import warnings, magcalc
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     s = magcalc.serving("1 cup quinoa milk")
+    >>> caught[0].category.__name__, s.match.quality
+    ('MatchWarning', 'weak')
+    """
 
 
 class PlausibilityWarning(UserWarning):

@@ -27,16 +27,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from magcalc._data import data_file
 from magcalc._models import InputModel
 from magcalc._search import SearchIndex, singular, tokens
+from magcalc.entries import MEASURE_WORDS, UNSTANDARD_MEASURES, Entry
 from magcalc.errors import (
     AmountError,
     InputError,
+    MagcalcError,
+    MatchWarning,
     NoMagnesiumDataError,
     NoPortionError,
     PlausibilityWarning,
@@ -64,13 +67,16 @@ __all__ = [
     "FoodLike",
     "FoodMatch",
     "FoodTable",
+    "Match",
     "Portion",
     "SearchResults",
     "Serving",
+    "Servings",
     "food_magnesium",
     "get_food",
     "search_foods",
     "serving",
+    "servings",
 ]
 
 SR_LEGACY = "SR Legacy"
@@ -295,6 +301,49 @@ class SearchResults(list[FoodMatch]):
         )
 
 
+MatchQuality = Literal["exact", "good", "weak"]
+
+
+class Match(BaseModel):
+    """
+    How a food entry was matched: how sure, on which words, and what else came close.
+
+    Attributes
+    ----------
+    quality : {'exact', 'good', 'weak'}
+        "exact": an id or a USDA description; "good": the food covers the entry's food
+        words; "weak": only part of them (a :class:`~magcalc.MatchWarning` was issued).
+    score : float
+        Search score of the food, 0-100.
+    coverage : float
+        Share of the entry's food words (weighted by rarity) that the food has, 0-1.
+    query : str
+        The food words searched for.
+    used_words, ignored_words, form_words : tuple of str
+        Food words the match used; words set aside ("organic", "finely"); cut and form
+        words that chose the portion ("cubed").
+    alternatives : tuple of FoodMatch
+        The next best foods, best first.
+
+    Examples
+    --------
+    >>> m = serving("1 oz organic almonds").match
+    >>> m.quality, m.used_words, m.ignored_words
+    ('good', ('almonds',), ('organic',))
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    quality: MatchQuality
+    score: float
+    coverage: float
+    query: str
+    used_words: tuple[str, ...] = ()
+    ignored_words: tuple[str, ...] = ()
+    form_words: tuple[str, ...] = ()
+    alternatives: tuple[FoodMatch, ...] = ()
+
+
 class Serving(BaseModel):
     """
     A food in a stated amount, resolved to grams, and its magnesium.
@@ -313,6 +362,12 @@ class Serving(BaseModel):
         How the grams were found, e.g. ``"0.5 x 1 cup (180 g)"``.
     magnesium_mg : float or None
         Magnesium in the serving [mg]; None when the food has no value.
+    match : Match or None
+        How the food was found (quality, words used and ignored, alternatives); None
+        when the food was given as a Food.
+    notes : tuple of str
+        What was decided on the way: a range read as its midpoint, a stated weight
+        used, the two USDA sources disagreeing on the food.
 
     Examples
     --------
@@ -329,6 +384,8 @@ class Serving(BaseModel):
     portion: Portion | None = None
     basis: str
     magnesium_mg: float | None = None
+    match: Match | None = None
+    notes: tuple[str, ...] = ()
 
     @property
     def magnesium(self) -> pint.Quantity[Any] | None:
@@ -337,9 +394,10 @@ class Serving(BaseModel):
 
     def __str__(self) -> str:
         value = "no magnesium data" if self.magnesium_mg is None else f"{self.magnesium_mg:.1f} mg"
-        return (
+        text = (
             f"{self.amount} {self.food.description}: {self.grams:.1f} g ({self.basis}) -> {value}"
         )
+        return "\n".join([text, *(f"  note: {n}" for n in self.notes)])
 
 
 FoodLike = Food | int | str
@@ -363,6 +421,8 @@ class _PortionKey:
     is_mass: bool
     head: str
     words: frozenset[str]
+    second: str = ""
+    last: str = ""
 
 
 @lru_cache(maxsize=4096)  # a pure function of the text; batch work calls it per distinct measure
@@ -372,17 +432,28 @@ def _portion_key(unit_description: str) -> _PortionKey:
     for spelled in ("fl oz", "fluid ounce"):
         if low.startswith(spelled):
             return _PortionKey("fluid_ounce", False, "fl oz", words)
-    match = re.match(r"[a-z]+", low)
-    head = match.group(0) if match else low
+    found = re.findall(r"[a-z]+", low)
+    head = found[0] if found else low
+    second = singular(found[1]) if len(found) > 1 else ""
+    # The measure a text names is the last word of its first part: "spoon size
+    # biscuit", "rectangular biscuit" are biscuits.
+    first_part = re.findall(r"[a-z]+", re.split(r"[,(]", low)[0])
+    last = singular(first_part[-1]) if first_part else ""
     if head in VOLUME_UNITS and head not in ("c", "t"):
-        return _PortionKey(VOLUME_UNITS[head], False, head, words)
+        return _PortionKey(VOLUME_UNITS[head], False, head, words, second, last)
     if head in MASS_UNITS:
-        return _PortionKey(None, True, head, words)
-    return _PortionKey(None, False, singular(head), words)
+        return _PortionKey(None, True, head, words, second, last)
+    return _PortionKey(None, False, singular(head), words, second, last)
 
 
-def _resolve_portion(food: Food, amount: Amount) -> tuple[float, Portion | None, str]:
-    """Grams for ``amount`` of ``food``, the portion used, and how it was found."""
+def _resolve_portion(
+    food: Food, amount: Amount, names: frozenset[str] = frozenset()
+) -> tuple[float, Portion | None, str]:
+    """Grams for ``amount`` of ``food``, the portion used, and how it was found.
+
+    ``names`` are the entry's food words, which may name the food's own count portion
+    ("2 eggs": FNDDS's "1 egg").
+    """
     if amount.kind == "mass":
         grams = amount.grams
         return grams, None, f"{amount.value:g} {amount.unit} by mass"
@@ -413,12 +484,27 @@ def _resolve_portion(food: Food, amount: Amount) -> tuple[float, Portion | None,
         grams = units_of_portion * portion.grams_per_unit
         return grams, portion, _basis(units_of_portion, portion)
 
-    word = amount.unit
-    by_head = [(p, k) for p, k in keys if k.head == word]
-    by_word = [(p, k) for p, k in keys if word in k.words]
-    found = by_head or by_word
+    size, _, word = amount.unit.rpartition(" ") if " " in amount.unit else ("", "", amount.unit)
+    if word in _SIZES and not size:
+        size, word = word, ""
+    if word in UNSTANDARD_MEASURES:
+        raise NoPortionError(
+            food.description,
+            f"{amount.text or word} (a {word} has no standard weight)",
+            [p.label for p in food.portions],
+        )
+    if not word:
+        return _count_portion(food, amount, keys, size, names)
+
+    def fits_size(k: _PortionKey) -> int:
+        return 0 if not size or size in k.words else 1
+
+    # The measure itself, not any word of a portion's text: "1 slice" is a "slice"
+    # portion, "2 large biscuits" a "large biscuit" one; "whole" in "cup, whole" is not
+    # a measure.
+    found = [(p, k) for p, k in keys if k.head == word or (k.last == word and not k.is_mass)]
     if not found:
-        if word in _measure_vocabulary():
+        if word in _measure_vocabulary() or word in MEASURE_WORDS:
             raise NoPortionError(
                 food.description, amount.text or word, [p.label for p in food.portions]
             )
@@ -428,9 +514,19 @@ def _resolve_portion(food: Food, amount: Amount) -> tuple[float, Portion | None,
             + (", ".join(p.label for p in food.portions) or "none")
         )
 
-    def mkey(item: tuple[Portion, _PortionKey]) -> tuple[int, int, int]:
+    # Among measures of the size typed, or of no stated size, a "large" one is the
+    # heaviest and a "small" one the lightest.
+    weight = {"large": -1.0, "small": 1.0}.get(size, 0.0)
+
+    def mkey(item: tuple[Portion, _PortionKey]) -> tuple[int, int, float, int, int]:
         p, k = item
-        return (-len(wanted & k.words), len(k.words), p.seq)
+        return (
+            fits_size(k),
+            -len(wanted & k.words),
+            weight * p.grams_per_unit,
+            len(k.words),
+            p.seq,
+        )
 
     portion, _ = min(found, key=mkey)
     grams = amount.value * portion.grams_per_unit
@@ -438,6 +534,75 @@ def _resolve_portion(food: Food, amount: Amount) -> tuple[float, Portion | None,
         grams,
         portion,
         f"{amount.value:.3g} x 1 {portion.unit_description} ({portion.grams_per_unit:.4g} g)",
+    )
+
+
+_SIZES = frozenset({"small", "medium", "large", "extra", "jumbo", "regular", "rectangular"})
+# A portion's text that says how many pieces it holds: "oz (23 whole kernels)",
+# "cup (4.86 large eggs)", "1 oz (about 12 nuts)".
+_PIECES = re.compile(
+    r"\(\s*(?:about\s+)?(\d+(?:\.\d+)?)\s+(?:whole\s+|large\s+|medium\s+|small\s+)?"
+    r"(kernels?|nuts?|pieces?|halves|almonds?|cashews?|pecans?|pistachios?|eggs?|olives?|"
+    r"berries|cherries|grapes?|chips?|crackers?|cookies?|shrimp|meatballs?|nuggets?)\b"
+)
+# Portions that name one of a food: FNDDS "1 banana", "1 egg", SR "fruit", "whole".
+_ONE_OF = ("fruit", "whole", "item", "each", "piece", "regular", "nlea")
+
+
+def _count_portion(
+    food: Food,
+    amount: Amount,
+    keys: list[tuple[Portion, _PortionKey]],
+    size: str,
+    names: frozenset[str],
+) -> tuple[float, Portion | None, str]:
+    """Grams for a bare count ("2 eggs", "1 large onion", "½ avocado").
+
+    A count of a countable food is that many of its default unit: the size typed, else
+    a portion named after the food ("1 banana", "1 egg") or a medium one, else "1
+    fruit", "1 whole", "1 piece", else a per-piece weight that a portion states ("oz
+    (23 whole kernels)").
+    """
+    food_names = names | frozenset(tokens(food.description.split(",")[0]))
+
+    def rank(item: tuple[Portion, _PortionKey]) -> tuple[int, int]:
+        p, k = item
+        if size:
+            return (0 if k.head == size or size in k.words else 99, p.seq)
+        if k.head in food_names and not (k.words & {"small", "large", "extra", "jumbo"}):
+            return (0, p.seq)
+        if k.head == "medium":
+            return (1, p.seq)
+        if k.head in _ONE_OF:
+            return (2 + _ONE_OF.index(k.head), p.seq)
+        if k.head == "large":
+            return (12, p.seq)
+        if k.head == "small":
+            return (13, p.seq)
+        return (99, p.seq)
+
+    ranked = sorted((rank(item), item) for item in keys if not item[1].is_mass)
+    ranked = [(r, item) for r, item in ranked if r[0] < 99]
+    if ranked:
+        portion = ranked[0][1][0]
+        grams = amount.value * portion.grams_per_unit
+        return grams, portion, _basis(amount.value, portion)
+    for p, _ in keys:
+        m = _PIECES.search(p.unit_description.lower())
+        if m and float(m.group(1)) > 0:
+            per_piece = p.grams_per_unit / float(m.group(1))
+            grams = amount.value * per_piece
+            return (
+                grams,
+                p,
+                f"{amount.value:.3g} x 1/{m.group(1)} of 1 {p.unit_description} "
+                f"({per_piece:.3g} g each)",
+            )
+    what = f"{size} " if size else ""
+    raise NoPortionError(
+        food.description,
+        f"{amount.text or amount.value} (a count: USDA gives no {what}per-piece weight for it)",
+        [p.label for p in food.portions],
     )
 
 
@@ -746,28 +911,154 @@ class FoodTable:
 
     # ------------------------------------------------------------------ resolving
 
-    def resolve(self, food: FoodLike) -> Food:
-        """A :class:`Food` from a Food, an FDC id, an NDB number or a query (best match)."""
+    def resolve(self, food: FoodLike, *, source: str | None = None) -> Food:
+        """A :class:`Food` from a Food, an id or a name (the best plausible match)."""
         if isinstance(food, Food):
             return food
+        if isinstance(food, str) and food.strip() and not food.strip().isdigit():
+            from magcalc.entries import parse_entry
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", MatchWarning)
+                return self.match(parse_entry(food), source=source)[0]
+        return self._resolve_id(food)
+
+    def _resolve_id(self, food: object) -> Food:
         if isinstance(food, bool) or not isinstance(food, (int, str)):
             raise UnknownFoodError(
-                food, ["a Food, an FDC id (int), an NDB number ('11458') or a food name"]
-            )
-        if isinstance(food, int):
-            return self.get(food)
-        text = food.strip()
-        if not text:
+                food,
+                ["a Food, an FDC id (int), an FNDDS food code, an NDB number ('11458') "
+                 "or a food name"],
+            )  # fmt: skip
+        if isinstance(food, str) and not food.strip():
             raise UnknownFoodError(food, ["a food name such as 'spinach, boiled'"])
-        if text.isdigit():
-            return self.get(text)
-        exact = self._by_description.get(text.lower())
-        if exact is not None:
-            return self._food(exact)
-        ranked = self._search.rank(text)
-        if ranked and self._search.confident(text, ranked[0][0]):
-            return self._food(ranked[0][0])
-        raise UnknownFoodError(food, self.suggest(text))
+        return self.get(food)
+
+    def match(
+        self,
+        entry: Entry,
+        *,
+        source: str | None = None,
+        amount: Amount | None = None,
+        warn: bool = True,
+    ) -> tuple[Food, Match, tuple[str, ...]]:
+        """
+        The food an entry names, how sure the match is, and notes.
+
+        Among foods that match about equally well, the one whose portions can serve
+        ``amount`` wins ("1 packet" picks a food with a packet portion). A weak match
+        warns with :class:`~magcalc.MatchWarning`; nothing plausible raises
+        :class:`~magcalc.UnknownFoodError` with suggestions.
+        """
+        source = check_source(source)
+        text = entry.text.strip()
+        query = entry.food
+        exact = self._row(text) if text and not entry.has_amount else None
+        if exact is not None and (source is None or self.sources[exact] == source):
+            food = self._food(exact)
+            return food, Match(quality="exact", score=100.0, coverage=1.0, query=text), ()
+        if not query:
+            raise UnknownFoodError(
+                entry.text, ["an entry that names a food, e.g. '1 cup milk' or '2 eggs'"]
+            )
+        ranked = self._search.rank(query, source=source, optional=entry.form_words)[:12]
+        if entry.form_words:
+            # A form word can be part of the food's name ("shredded wheat", "ground
+            # beef"): the name with it wins where it matches better.
+            named = " ".join((*entry.form_words, query))
+            with_form = self._search.rank(named, source=source)[:12]
+            if with_form and (
+                self._search.head_words(with_form[0][0])
+                & frozenset(tokens(" ".join(entry.form_words)))
+                and self._search.coverage(named, with_form[0][0]) >= 0.9
+            ):
+                ranked, query = with_form, named
+        if not ranked:
+            raise UnknownFoodError(entry.text, self.suggest(query))
+        best_score = ranked[0][1]
+        close = [i for i, sc in ranked if sc >= best_score - _PORTION_MARGIN]
+        chosen = close[0]
+        if amount is not None and amount.kind != "mass":
+            names = frozenset(tokens(query))
+            for i in close:
+                try:
+                    _resolve_portion(self._food(i), amount, names)
+                except MagcalcError:
+                    continue
+                chosen = i
+                break
+        score = dict(ranked)[chosen]
+        coverage = self._search.coverage(query, chosen)
+        if coverage < _MIN_COVERAGE:
+            raise UnknownFoodError(entry.text, self.suggest(query))
+        quality: MatchQuality = "good" if coverage >= _GOOD_COVERAGE else "weak"
+        alternatives = tuple(
+            FoodMatch(food=self._food(i), score=round(sc, 2))
+            for i, sc in ranked
+            if i != chosen and self.descriptions[i] != self.descriptions[chosen]
+        )[:3]
+        food = self._food(chosen)
+        used = tuple(w for w in entry.food_words if set(tokens(w)) & self._search.words(chosen))
+        match = Match(
+            quality=quality,
+            score=round(score, 2),
+            coverage=round(coverage, 3),
+            query=query,
+            used_words=used,
+            ignored_words=entry.ignored_words,
+            form_words=entry.form_words,
+            alternatives=alternatives,
+        )
+        if quality == "weak" and warn:
+            others = "; ".join(a.food.description for a in alternatives) or "none"
+            warnings.warn(
+                f"{_short(entry.text)} matches {food.description!r} only in part "
+                f"({coverage:.0%} of its food words); alternatives: {others}. Pass a "
+                "more specific name or an id to be sure.",
+                MatchWarning,
+                stacklevel=3,
+            )
+        notes = self._disagreement(query, chosen, entry.form_words)
+        return food, match, notes
+
+    def _disagreement(self, query: str, chosen: int, form: tuple[str, ...]) -> tuple[str, ...]:
+        """A note when the other USDA source's best match differs strongly in magnesium."""
+        other = FNDDS if self.sources[chosen] == SR_LEGACY else SR_LEGACY
+        ranked = self._search.rank(query, source=other, optional=form)[:1]
+        if not ranked:
+            return ()
+        i, _ = ranked[0]
+        mine, theirs = self.magnesium[chosen], self.magnesium[i]
+        if mine is None or theirs is None:
+            return ()
+        if self._search.coverage(query, i) < _GOOD_COVERAGE:
+            return ()
+        low, high = sorted((mine, theirs))
+        if high - low < _DISAGREE_MG or high < _DISAGREE_RATIO * low:
+            return ()
+        return (
+            f"the USDA sources disagree: {self.sources[chosen]} {self.descriptions[chosen]!r} "
+            f"has {mine:g} mg/100 g, {other} {self.descriptions[i]!r} {theirs:g} mg/100 g; "
+            f"pass source={other!r} or the id {self._food(i).key!r} for the other",
+        )
+
+
+# Foods within this many score points of the best are close enough for the portion
+# that the entry names to decide between them.
+_PORTION_MARGIN = 6.0
+# Coverage of the entry's food words (by idf weight) for a good match, and below which
+# nothing plausible matches.
+_GOOD_COVERAGE = 0.75
+_MIN_COVERAGE = 0.55
+# Two sources "disagree strongly" on a food when one has 1.5 times the other's
+# magnesium and at least 10 mg/100 g more (magcalc's rule, not a USDA one).
+_DISAGREE_RATIO = 1.5
+_DISAGREE_MG = 10.0
+
+
+def _short(text: str, limit: int = 60) -> str:
+    shown = repr(text)
+    return shown if len(shown) <= limit else shown[: limit - 4] + "...'"
 
 
 # --------------------------------------------------------------------------- public functions
@@ -855,17 +1146,19 @@ def get_food(key: int | str) -> Food:
     return FoodTable.default().get(key)
 
 
-def _to_amount(amount: Any) -> Amount:
+def _to_amount(amount: Any, names: list[str] | None = None) -> Amount:
+    """An Amount from what a caller passed; ``names`` collects food words an amount
+    text carries ("2 eggs": a count of eggs)."""
     if isinstance(amount, Amount):
         return amount
     if isinstance(amount, str):
-        return parse_amount(amount)
+        return _text_amount(amount, names)
     if isinstance(amount, bool):
         raise AmountError("amount must be text, a pint Quantity or grams as a number, not a bool")
     if isinstance(amount, (int, float)):
         try:
             value = float(amount)
-        except OverflowError:  # an int too large for a float (issue 7)
+        except OverflowError:  # an int too large for a float
             value = math.inf
         if math.isnan(value) or math.isinf(value) or value < 0:
             raise AmountError(f"amount {amount!r} [g] must be a finite, non-negative number")
@@ -878,51 +1171,174 @@ def _to_amount(amount: Any) -> Amount:
     )
 
 
-def serving(food: FoodLike, amount: AmountLike) -> Serving:
-    """
-    Resolve a food and a household amount to grams and magnesium.
+_NEEDS_ENTRY = re.compile(r"[()]|\d\s*(?:-|to)\s*\d|\d,\d")
 
-    Masses convert directly. Volumes ("1/2 cup", "2 tbsp") and household
-    measures ("1 medium", "2 biscuits") go through the food's USDA portions:
-    a qualifier the user typed ("1 cup chopped") wins, then the same unit,
-    then the plain measure ("cup" over "cup, sliced"), then USDA's order, so
-    the choice is deterministic. A volume can use another volume portion of
-    the same food ("1 cup" from a "tbsp" portion).
+
+def _text_amount(text: str, names: list[str] | None) -> Amount:
+    from magcalc.entries import parse_entry
+
+    if not _NEEDS_ENTRY.search(text):
+        parsed = parse_amount(text)
+        if parsed.kind != "measure" or parsed.unit in _measure_vocabulary():
+            return parsed
+        if parsed.unit in MEASURE_WORDS or parsed.unit in UNSTANDARD_MEASURES:
+            return parsed
+    entry = parse_entry(text)
+    if entry.quantity is None and entry.stated_grams is None:
+        return parse_amount(text)  # its messages say what an amount needs
+    if (
+        entry.unit_kind == "count"
+        and not entry.food_words
+        and entry.size is None
+        and entry.stated_grams is None
+    ):
+        return parse_amount(text)  # "100": a bare number in text is refused
+    if names is not None:
+        names.extend(entry.food_words)
+    found = entry.amount()
+    assert found is not None
+    return found
+
+
+def _entry_and_amount(
+    food: FoodLike, amount: Any
+) -> tuple[Entry | None, Amount | None, list[str], tuple[str, ...]]:
+    """The entry to match and the amount to resolve, from serving()'s two forms."""
+    from magcalc.entries import parse_entry
+
+    names: list[str] = []
+    if amount is None:
+        if not isinstance(food, str) or food.strip().isdigit() or _is_key(food):
+            raise AmountError(
+                "amount must be text ('1/2 cup'), a pint Quantity or grams as a number; "
+                "or give a whole entry as text such as serving('1 cup milk')"
+            )
+        if not food.strip():
+            raise UnknownFoodError(food, ["a food name such as 'spinach, boiled'"])
+        entry = parse_entry(food)
+        found = entry.amount()
+        if found is None:
+            raise AmountError(
+                f"the entry {_short(food)} says no amount; write e.g. '1 cup "
+                f"{entry.food or 'milk'}' or pass the amount: serving(food, '100 g')"
+            )
+        return entry, found, list(entry.food_words), entry.notes
+    parsed = _to_amount(amount, names)
+    if names and parsed.kind == "measure" and not parsed.unit:
+        # "2 eggs" as the amount of eggs is a count; "1 blorp" is no unit at all.
+        names.insert(0, "\x00amount")
+    if isinstance(food, str) and food.strip() and not food.strip().isdigit() and not _is_key(food):
+        entry = parse_entry(food)
+        if entry.has_amount:
+            raise AmountError(
+                f"the food {_short(food)} already has an amount and so does {amount!r}; "
+                "give one: serving('1 cup milk') or serving('milk', '1 cup')"
+            )
+        return entry, parsed, names + list(entry.food_words), entry.notes
+    return None, parsed, names, ()
+
+
+def _is_key(text: str) -> bool:
+    return bool(re.fullmatch(r"\s*(fdc|fndds|ndb)\s*:\s*\d+\s*", text, re.IGNORECASE))
+
+
+def serving(food: FoodLike, amount: AmountLike = None, *, source: str | None = None) -> Serving:
+    """
+    Resolve a food entry, or a food and an amount, to grams and magnesium.
+
+    A whole entry as people write it ("½ avocado, cubed", "2 eggs scrambled",
+    "1 serving (28 g) shelled edamame", "3oz grilled salmon") is read by
+    :func:`magcalc.parse_entry`: its food words find the food, its cut and form words
+    ("cubed", "slivered") choose the portion, and words that say nothing about which
+    food it is ("organic", "fresh", "finely") are set aside. Grams stated in brackets
+    win. A count ("3 bananas") is that many of the food's default unit: the size typed,
+    a portion named after the food ("1 egg", "1 banana"), a medium one, "1 fruit", or
+    the per-piece weight a portion states ("oz (23 whole kernels)").
+
+    Masses convert directly. Volumes ("1/2 cup", "2 tbsp") and household measures
+    ("1 medium", "2 biscuits", "1 packet") go through the food's USDA portions: a
+    qualifier the user typed ("1 cup chopped") wins, then the same unit, then the plain
+    measure, then USDA's order. Among foods that match about equally well, one whose
+    portions fit the amount wins.
 
     Parameters
     ----------
     food : Food, int or str
-        A Food, an FDC id, an NDB number, or a name (the best search match).
-    amount : str, float or pint.Quantity
-        Text such as "1/2 cup", a mass or volume Quantity, or grams.
+        A Food, an FDC id, an FNDDS food code, an NDB number, a name, or a whole entry
+        with its amount (then leave `amount` out).
+    amount : str, float or pint.Quantity, optional
+        Text such as "1/2 cup" or "2 eggs", a mass or volume Quantity, or grams.
+    source : {None, 'SR Legacy', 'FNDDS'}, default None
+        Match foods from one USDA database only.
 
     Returns
     -------
     Serving
-        Grams, the portion used, and magnesium [mg] (None when unknown).
+        Grams, the portion used, magnesium [mg] (None when unknown), the match (its
+        quality, the words used and ignored, alternatives) and notes.
 
     Raises
     ------
-    UnknownFoodError, AmountError, UnknownUnitError, NoPortionError
-        AmountError also when the amount is too large to compute with (it
-        overflows a float).
+    UnknownFoodError
+        Nothing plausible matches (the message suggests foods).
+    AmountError, UnknownUnitError, NoPortionError
+        The amount cannot be read exactly, or the food has no portion for it ("a
+        handful" has no standard weight). AmountError also when the amount is too
+        large to compute with.
 
     Warns
     -----
+    MatchWarning
+        The best food matches the entry only in part; the message names alternatives.
     PlausibilityWarning
-        When the serving weighs more than ``MAX_PLAUSIBLE_SERVING_G`` (5 kg): it is
-        probably a slip ("50 kg" for "50 g"), but it is computed all the same.
+        When the serving weighs more than ``MAX_PLAUSIBLE_SERVING_G`` (5 kg).
 
     Examples
     --------
     >>> s = serving("11458", "1/2 cup")
     >>> s.grams, s.portion.unit_description, s.magnesium_mg
     (90.0, 'cup', 78.3)
+    >>> s = serving("2 eggs scrambled")
+    >>> s.food.description, s.grams
+    ('Egg, whole, cooked, scrambled', 122.0)
     """
     table = FoodTable.default()
-    resolved = table.resolve(food)
-    parsed = _to_amount(amount)
-    grams, portion, basis = _resolve_portion(resolved, parsed)
+    entry, parsed, names, notes = _entry_and_amount(food, amount)
+    assert parsed is not None
+    match: Match | None = None
+    if entry is not None:
+        resolved, match, more = table.match(entry, source=source, amount=parsed)
+        notes = notes + more
+    else:
+        resolved = table.resolve(food, source=source)
+    if names and names[0] == "\x00amount":
+        names = names[1:]
+        counted = set(
+            tokens(" ".join(names[: len(names) - len(entry.food_words if entry else ())]))
+        )
+        known = set(tokens(resolved.description)) | {
+            t for p in resolved.portions for t in tokens(p.unit_description)
+        }
+        if counted and not counted & known:
+            raise UnknownUnitError(
+                f"unknown unit {' '.join(sorted(counted))!r} in {parsed.text!r}; use a mass "
+                "(g, oz, lb), a volume (cup, tbsp, tsp, ml, fl oz), a count of the food "
+                "('2 eggs') or one of this food's portions: "
+                + (", ".join(p.label for p in resolved.portions) or "none")
+            )
+    grams, portion, basis = _resolve_portion(resolved, parsed, frozenset(tokens(" ".join(names))))
+    return _serving(resolved, parsed, grams, portion, basis, match, notes)
+
+
+def _serving(
+    resolved: Food,
+    parsed: Amount,
+    grams: float,
+    portion: Portion | None,
+    basis: str,
+    match: Match | None,
+    notes: tuple[str, ...],
+) -> Serving:
     value = resolved.magnesium_mg_per_100g
     magnesium = None if value is None else round(value * grams / 100.0, 10)
     if not math.isfinite(grams) or (magnesium is not None and not math.isfinite(magnesium)):
@@ -936,7 +1352,7 @@ def serving(food: FoodLike, amount: AmountLike) -> Serving:
             f"any single serving ({MAX_PLAUSIBLE_SERVING_G / 1000:g} kg); check the amount "
             "(g, not kg?). It is used as given.",
             PlausibilityWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
     return Serving(
         food=resolved,
@@ -945,11 +1361,111 @@ def serving(food: FoodLike, amount: AmountLike) -> Serving:
         portion=portion,
         basis=basis,
         magnesium_mg=magnesium,
+        match=match,
+        notes=notes,
     )
 
 
+class Servings(list[Serving]):
+    """
+    The servings of a line that names several foods, with the words it could not place.
+
+    Attributes
+    ----------
+    text : str
+        The line as given.
+    unplaced : list of str
+        Parts of the line that matched no food or had no amount, with the reason.
+    """
+
+    def __init__(self, items: Any = (), text: str = "", unplaced: Any = ()) -> None:
+        super().__init__(items)
+        self.text = text
+        self.unplaced: list[str] = list(unplaced)
+
+    @property
+    def magnesium_mg(self) -> float | None:
+        """Total magnesium of the servings [mg]; None if any food has no value."""
+        values = [s.magnesium_mg for s in self]
+        return None if any(v is None for v in values) else sum(v or 0.0 for v in values)
+
+    def __str__(self) -> str:
+        lines = [str(s) for s in self]
+        lines += [f"not placed: {u}" for u in self.unplaced]
+        return "\n".join(lines)
+
+
+def servings(text: str, *, source: str | None = None) -> Servings:
+    """
+    One serving per food in a line that may name several ("2 eggs and a slice of toast").
+
+    The whole line is tried first, so a dish whose name has "and" or "with" in it
+    ("macaroni and cheese", "1 cup oatmeal with milk") stays one food when it matches
+    well with an amount; otherwise the line is split by :func:`magcalc.parse_entries`
+    and each part resolved as by :func:`serving`. A part with no amount of its own is
+    taken as one of the food's default unit only where it follows "with" ("oatmeal
+    with milk" is not refused), and parts that match no food are listed in
+    ``unplaced`` rather than guessed.
+
+    Parameters
+    ----------
+    text : str
+    source : {None, 'SR Legacy', 'FNDDS'}, default None
+
+    Returns
+    -------
+    Servings
+        A list of :class:`Serving` with ``unplaced``, the parts it could not place.
+
+    Examples
+    --------
+    >>> meal = servings("2 eggs and a slice of whole wheat toast")
+    >>> [s.food.description for s in meal]
+    ['Egg, whole, raw, fresh', 'Bread, whole-wheat, commercially prepared, toasted']
+    """
+    from magcalc.entries import parse_entries, parse_entry
+
+    if not isinstance(text, str):
+        raise AmountError(f"a food entry must be text, not {type(text).__name__}")
+    whole = parse_entry(text)
+    parts = parse_entries(text)
+    if len(parts) <= 1 or (whole.has_amount and _matches_well(whole, source)):
+        return Servings([serving(text, source=source)], text)
+    found: list[Serving] = []
+    unplaced: list[str] = []
+    for part in parts:
+        amount = part.amount()
+        if amount is None:
+            unplaced.append(f"{part.text!r}: no amount")
+            continue
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", MatchWarning)
+                item = serving(part.text, source=source)
+        except MagcalcError as err:
+            unplaced.append(f"{part.text!r}: {err}")
+            continue
+        for w in caught:
+            warnings.warn(w.message, w.category, stacklevel=2)
+        found.append(item)
+    return Servings(found, text, unplaced)
+
+
+def _matches_well(entry: Entry, source: str | None) -> bool:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _, match, _ = FoodTable.default().match(entry, source=source, warn=False)
+    except MagcalcError:
+        return False
+    return match.quality != "weak" and match.coverage >= 0.95
+
+
 def food_magnesium(
-    food: FoodLike, amount: str | float | pint.Quantity[Any] | Amount
+    food: FoodLike,
+    amount: str | float | pint.Quantity[Any] | Amount | None = None,
+    *,
+    source: str | None = None,
 ) -> pint.Quantity[Any]:
     """
     Magnesium in an amount of a food.
@@ -957,9 +1473,12 @@ def food_magnesium(
     Parameters
     ----------
     food : Food, int or str
-        A Food, an FDC id, an NDB number, or a name (the best search match).
-    amount : str, float or pint.Quantity
+        A Food, an FDC id, an FNDDS food code, an NDB number, a name, or a whole entry
+        ("1/2 cup boiled spinach") with `amount` left out.
+    amount : str, float or pint.Quantity, optional
         "1/2 cup", "3.5 oz", "1 medium", a pint Quantity, or grams.
+    source : {None, 'SR Legacy', 'FNDDS'}, default None
+        Match foods from one USDA database only.
 
     Returns
     -------
@@ -984,7 +1503,7 @@ def food_magnesium(
     >>> round(food_magnesium("almonds", "1 oz").magnitude, 1)
     76.5
     """
-    result = serving(food, amount)
+    result = serving(food, amount, source=source)
     if result.magnesium_mg is None:
         raise NoMagnesiumDataError(result.food.description, result.food.magnesium_note)
     return mg(result.magnesium_mg)
