@@ -367,15 +367,16 @@ class Intake:
             raise InputError("day label is empty", field="day")
         return day.strip() if isinstance(day, str) else day
 
-    def add_food(self, food: FoodLike, amount: Any, *, day: Day = 1) -> Serving:
+    def add_food(self, food: FoodLike, amount: Any = None, *, day: Day = 1) -> Serving:
         """
         Add a food in a household amount on a day.
 
         Parameters
         ----------
         food : Food, int or str
-            A Food, FDC id, NDB number or name (best search match).
-        amount : str, float or pint.Quantity
+            A Food, FDC id, FNDDS food code, NDB number or name (best match), or a whole
+            entry with its amount ("2 eggs scrambled") when `amount` is left out.
+        amount : str, float or pint.Quantity, optional
             "1/2 cup", "3.5 oz", "1 medium", a Quantity, or grams.
         day : int or str, default 1
 

@@ -54,7 +54,7 @@ MEASURE_WORDS = frozenset(
     "carton box bag serving portion handful bunch head stalk stem sprig leaf fillet filet "
     "strip link patty scoop bar square wedge ring spear floret sheet cube pat dollop glass "
     "mug bowl plate pinch dash drop knob shot jigger pouch envelope sachet tub rasher ear "
-    "biscuit cracker round segment half quarter loaf bulb knuckle inch cm tablet cookie "
+    "biscuit cracker round segment loaf bulb knuckle inch cm tablet cookie "
     "sandwich".split()
 )
 _MEASURE_ALIASES = {"pc": "piece", "pcs": "piece", "pkt": "packet", "pkg": "package",
@@ -94,6 +94,12 @@ _CLAUSE_MARKERS = (
     "such as", "at room temperature", "cut into", "plus more", "plus extra", "if needed",
     "as needed", "or more", "or to taste", "divided", "optional",
 )  # fmt: skip
+_APPROX = re.compile(
+    r"^\s*(?:about|approximately|approx\.?|around|roughly|scant|generous|heaping|heaped|"
+    r"good|a good|a scant|a generous|some)\s+(?=[\d½¼¾⅓⅔⅛a-z])",
+    re.IGNORECASE,
+)
+_SIZED = re.compile(r"\b(small|medium|large)[- ]sized?\b", re.IGNORECASE)
 _WHOLE_FOODS = frozenset("wheat milk grain grains meal wheat-meal-".split())
 _JOINERS = re.compile(r"\s*(?:,|;|\+|&|\band\b|\bwith\b|\bplus\b)\s*", re.IGNORECASE)
 
@@ -107,6 +113,7 @@ _WORDS_QUANTITY = re.compile(
     r"dozen)\b)\s*",
     re.IGNORECASE,
 )
+_PLUS = re.compile(rf"^\s*plus\s+({_NUM})\s+", re.IGNORECASE)
 _PAREN = re.compile(r"\(([^()]*)\)")
 _MASS_AMOUNT = re.compile(
     rf"(?P<n>{_NUM})(?:\s*(?:-|to)\s*(?P<m>{_NUM}))?\s*-?\s*(?P<u>kg|kgs|g|gm|gms|grams?|"
@@ -149,6 +156,9 @@ class Entry(BaseModel):
         Cut and form words ("cubed", "slivered"): they choose a portion.
     ignored_words : tuple of str
         Words that neither name the food nor choose a portion ("organic", "finely").
+    head_words : tuple of str
+        The food words before the first comma ("garlic" in "garlic, smashed"): the
+        name alone, tried when the whole food text matches poorly.
     notes : tuple of str
         What the reader decided, e.g. that a range was read as its midpoint.
 
@@ -174,6 +184,7 @@ class Entry(BaseModel):
     form_words: tuple[str, ...] = ()
     ignored_words: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    head_words: tuple[str, ...] = ()
 
     @property
     def food(self) -> str:
@@ -396,6 +407,11 @@ def parse_entry(text: str) -> Entry:
         ignored.extend(_WORD.findall(inner.lower()))
     work = " ".join(_PAREN.sub(" ", work).split())
 
+    lead = _APPROX.match(work)
+    if lead:
+        ignored.extend(lead.group(0).lower().split())
+        work = work[lead.end() :]
+    work = _SIZED.sub(r"\1", work)
     quantity, qrange, rest = _leading_quantity(work)
     trailing = False
     if quantity is None:
@@ -426,6 +442,18 @@ def parse_entry(text: str) -> Entry:
         if used and words[used - 1].endswith(","):
             words[used - 1] = words[used - 1].rstrip(",")
         words = words[used:]
+        # "2 tablespoons plus 2 teaspoons": volumes (or masses) add up.
+        plus = _PLUS.match(" ".join(words))
+        if plus and kind in ("volume", "mass") and unit is not None:
+            more_words = " ".join(words)[plus.end() :].split()
+            unit2, kind2, used2 = _unit_at(more_words)
+            if kind2 == kind and unit2 is not None:
+                from magcalc.units import unit_factor
+
+                extra = _number(plus.group(1)) * unit_factor(unit2) / unit_factor(unit)
+                quantity += extra
+                notes.append(f"the amounts after 'plus' are added: {quantity:.4g} {unit}")
+                words = more_words[used2:]
         # A second amount in other units ("110 g / 4 oz"): the first one counts.
         alt = _ALT_AMOUNT.match(" ".join(words))
         if alt:
@@ -473,6 +501,17 @@ def parse_entry(text: str) -> Entry:
     food_words, more_form, more_ignored = _classify(food_text)
     form.extend(more_form)
     ignored.extend(more_ignored)
+    if kind == "count" and unit is None and len(food_words) > 1:
+        # "3 garlic cloves", "2 celery stalks": the measure stands after the food.
+        for k, word in enumerate(food_words):
+            found_unit, found_kind, _ = _unit_at([word])
+            if found_kind == "measure" and found_unit not in ("biscuit", "cookie", "cracker",
+                                                                  "sandwich"):  # fmt: skip
+                unit, kind = found_unit, "measure"
+                food_words = food_words[:k] + food_words[k + 1 :]
+                break
+    head_text = food_text.split(",")[0]
+    name_words = [w for w in _classify(head_text)[0] if w in food_words]
     return Entry(
         text=original,
         quantity=quantity,
@@ -482,6 +521,7 @@ def parse_entry(text: str) -> Entry:
         size=size,
         stated_grams=stated,
         food_words=tuple(food_words),
+        head_words=tuple(name_words) if len(name_words) < len(food_words) else (),
         form_words=tuple(form),
         ignored_words=tuple(dict.fromkeys(w for w in ignored if w)),
         notes=tuple(notes),

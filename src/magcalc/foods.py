@@ -980,7 +980,14 @@ class FoodTable:
         chosen = close[0]
         if amount is not None and amount.kind != "mass":
             names = frozenset(tokens(query))
-            for i in close:
+            # Close matches first; then any well-covered one, so that a food with no
+            # portion for the amount does not hide one that has it.
+            later = [
+                i
+                for i, _ in ranked
+                if i not in close and self._search.coverage(query, i) >= _GOOD_COVERAGE
+            ]
+            for i in close + later:
                 try:
                     _resolve_portion(self._food(i), amount, names)
                 except MagcalcError:
@@ -989,6 +996,16 @@ class FoodTable:
                 break
         score = dict(ranked)[chosen]
         coverage = self._search.coverage(query, chosen)
+        if coverage < _GOOD_COVERAGE and entry.head_words:
+            # Descriptive words after a comma ("garlic, smashed"): the name alone.
+            head = entry.model_copy(update={"food_words": entry.head_words, "head_words": ()})
+            try:
+                found = self.match(head, source=source, amount=amount, warn=False)
+            except UnknownFoodError:
+                pass
+            else:
+                if found[1].coverage > coverage:
+                    return self._finish_match(entry, found, warn)
         if coverage < _MIN_COVERAGE:
             raise UnknownFoodError(entry.text, self.suggest(query))
         quality: MatchQuality = "good" if coverage >= _GOOD_COVERAGE else "weak"
@@ -1019,6 +1036,23 @@ class FoodTable:
                 stacklevel=3,
             )
         notes = self._disagreement(query, chosen, entry.form_words)
+        return food, match, notes
+
+    def _finish_match(
+        self, entry: Entry, found: tuple[Food, Match, tuple[str, ...]], warn: bool
+    ) -> tuple[Food, Match, tuple[str, ...]]:
+        """A match on the entry's name alone, reported against the whole entry."""
+        food, match, notes = found
+        rest = tuple(w for w in entry.food_words if w not in match.used_words)
+        match = match.model_copy(update={"ignored_words": match.ignored_words + rest})
+        if match.quality == "weak" and warn:
+            others = "; ".join(a.food.description for a in match.alternatives) or "none"
+            warnings.warn(
+                f"{_short(entry.text)} matches {food.description!r} only in part; "
+                f"alternatives: {others}. Pass a more specific name or an id to be sure.",
+                MatchWarning,
+                stacklevel=4,
+            )
         return food, match, notes
 
     def _disagreement(self, query: str, chosen: int, form: tuple[str, ...]) -> tuple[str, ...]:

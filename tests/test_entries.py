@@ -1,0 +1,275 @@
+"""Food entries as people write them: the parser, whole-entry servings, match quality.
+
+Gram weights cited are USDA portions in data/portions.csv (SR Legacy unless FNDDS is
+named); magnesium is grams x mg/100 g from data/foods.csv.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+import magcalc
+from magcalc.entries import parse_entries, parse_entry
+
+
+def quiet_serving(*args: object, **kwargs: object) -> magcalc.Serving:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", magcalc.MatchWarning)  # a plain entry must not warn
+        return magcalc.serving(*args, **kwargs)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------ parser
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity", "unit", "kind", "food", "form"),
+    [
+        ("½ avocado, cubed", 0.5, None, "count", "avocado", ("cubed",)),
+        ("2 slices of whole wheat toast", 2.0, "slice", "measure", "whole wheat toast", ()),
+        ("3oz grilled salmon", 3.0, "ounce", "mass", "grilled salmon", ()),
+        ("1 Tb peanut butter", 1.0, "tablespoon", "volume", "peanut butter", ()),
+        ("1 c milk", 1.0, "cup", "volume", "milk", ()),
+        ("1,5 cups oats", 1.5, "cup", "volume", "oats", ()),
+        ("1/4 cup slivered almonds", 0.25, "cup", "volume", "almonds", ("slivered",)),
+        ("3 garlic cloves, chopped", 3.0, "clove", "measure", "garlic", ("chopped",)),
+        ("half a cup of rice", 0.5, "cup", "volume", "rice", ()),
+        ("almonds, 1 oz", 1.0, "ounce", "mass", "almonds", ()),
+    ],
+)
+def test_parse_entry_reads_amount_unit_and_words(
+    text: str, quantity: float, unit: str | None, kind: str, food: str, form: tuple[str, ...]
+) -> None:
+    e = parse_entry(text)
+    assert (e.quantity, e.unit, e.unit_kind, e.food, e.form_words) == (
+        quantity,
+        unit,
+        kind,
+        food,
+        form,
+    )
+
+
+def test_ignored_words_are_kept_aside() -> None:
+    e = parse_entry("1 oz organic almonds")
+    assert e.food_words == ("almonds",)
+    assert e.ignored_words == ("organic",)
+
+
+def test_range_is_read_as_its_midpoint_and_said_so() -> None:
+    e = parse_entry("1-2 cups milk")
+    assert (e.quantity, e.quantity_range) == (1.5, (1.0, 2.0))
+    assert any("midpoint" in n for n in e.notes)
+
+
+def test_stated_grams_in_brackets_win() -> None:
+    assert parse_entry("1 serving (28 g) shelled edamame").stated_grams == 28.0
+    # "2 (15-ounce) cans": the weight is per can; 2 x 15 x 28.349523125 g.
+    assert parse_entry("2 (15-ounce) cans black beans").stated_grams == pytest.approx(
+        2 * 15 * 28.349523125
+    )
+
+
+def test_plus_adds_the_amounts() -> None:
+    # 2 tbsp + 2 tsp = 2 + 2/3 tbsp (3 tsp to the tbsp).
+    assert parse_entry("2 tablespoons plus 2 teaspoons fish sauce").quantity == pytest.approx(
+        2 + 2 / 3
+    )
+
+
+def test_metric_and_imperial_the_first_counts() -> None:
+    e = parse_entry("110g/4oz chilled butter")
+    assert (e.quantity, e.unit, e.food) == (110.0, "gram", "butter")
+
+
+@pytest.mark.parametrize("text", ["1² cup milk", "10³ g rice", "①  cup milk"])
+def test_non_plain_digits_are_errors(text: str) -> None:
+    with pytest.raises(magcalc.AmountError, match="not a plain digit"):
+        parse_entry(text)
+
+
+def test_several_foods_on_one_line() -> None:
+    assert [e.food for e in parse_entries("2 eggs and a slice of toast")] == ["eggs", "toast"]
+    assert [e.food for e in parse_entries("oatmeal with milk and a banana")] == [
+        "oatmeal",
+        "milk",
+        "banana",
+    ]
+
+
+# ------------------------------------------------------------------ whole entries
+
+
+def test_plainly_named_foods_are_not_refused() -> None:
+    for text in (
+        "1 oz organic almonds",
+        "1 oz slivered almonds",
+        "1 cup broccoli florets",
+        "1 cup shredded cheddar cheese",
+        "1 oz Brazil nuts",
+        "1 cup black coffee",
+        "150 g natural yoghurt",
+        "1 cup soy milk",
+        "½ cup edamame, shelled, cooked",
+    ):
+        s = quiet_serving(text)
+        assert s.match is not None and s.match.quality == "good", text
+
+
+def test_counts_use_the_foods_own_unit() -> None:
+    # Bananas, raw (09040): medium (7" to 7-7/8" long) 118 g.
+    assert quiet_serving("3 bananas").grams == pytest.approx(3 * 118)
+    # Egg, whole, cooked, scrambled: large 61 g (SR 01132 portion "large").
+    s = quiet_serving("2 eggs scrambled")
+    assert s.food.description == "Egg, whole, cooked, scrambled"
+    assert s.grams == pytest.approx(2 * 61)
+    # Oranges, raw, all commercial varieties (09200): fruit (2-5/8" dia) 131 g.
+    assert quiet_serving("1 orange").grams == pytest.approx(131)
+
+
+def test_a_count_never_matches_a_word_inside_another_measure() -> None:
+    # serving("eggs", "2 eggs") was "1 cup (4.86 large eggs)" = 486 g; now two of the
+    # food's own count portion.
+    s = magcalc.serving("eggs", "2 eggs")
+    assert s.portion is not None and "cup" not in s.portion.unit_description
+    assert s.grams == pytest.approx(2 * s.portion.grams_per_unit)
+    assert s.grams < 150
+
+
+def test_one_almond_is_uses_the_per_piece_portion() -> None:
+    # Nuts, almonds (12061): "almond" 1.2 g; "1 whole almond" was a cup, whole (143 g).
+    assert quiet_serving("10 whole almonds").grams == pytest.approx(12.0)
+    assert quiet_serving("1 whole almond").grams == pytest.approx(1.2)
+
+
+def test_form_word_chooses_the_portion() -> None:
+    # Nuts, almonds (12061): "cup, slivered" 108 g.
+    s = quiet_serving("1/4 cup slivered almonds")
+    assert s.portion is not None and s.portion.unit_description == "cup, slivered"
+    assert s.grams == pytest.approx(27)
+
+
+def test_grams_in_brackets_win() -> None:
+    s = quiet_serving("1 serving (28 g) shelled edamame")
+    assert s.grams == pytest.approx(28)
+    assert "edamame" in s.food.description.lower()
+
+
+def test_measure_words_people_write() -> None:
+    assert quiet_serving("1 med banana").grams == pytest.approx(118)
+    # Peanut butter, smooth style, with salt (16097): tbsp 16 g.
+    assert quiet_serving("1 Tb peanut butter").grams == pytest.approx(16)
+    # FNDDS 57417000 Cereal, shredded wheat, plain: "1 rectangular biscuit" 25 g.
+    assert quiet_serving("2 large biscuits shredded wheat").grams == pytest.approx(50)
+
+
+def test_a_handful_has_no_standard_weight() -> None:
+    with pytest.raises(magcalc.NoPortionError, match="no standard weight"):
+        magcalc.serving("a handful of almonds")
+
+
+def test_wrong_foods_from_the_issue_are_fixed() -> None:
+    assert "reduced fat" in quiet_serving("1 cup milk, 2%").food.description.lower()
+    assert "evaporated" not in quiet_serving("1 cup milk, 2%").food.description.lower()
+    assert quiet_serving("1 cup chocolate milk").food.description.startswith("Milk, chocolate")
+    assert "kernels" in quiet_serving("1 oz pumpkin seeds, roasted").food.description
+    assert "whole" in quiet_serving("1 cup full-fat milk").food.description.lower()
+    assert "oat" in quiet_serving("1 cup old-fashioned oatmeal").food.description.lower()
+
+
+@pytest.mark.parametrize(
+    ("british", "usda_word"),
+    [
+        ("1 cup semi-skimmed milk", "reduced fat"),
+        ("1 cup beetroot", "beet"),
+        ("100 g beef mince", "ground"),
+        ("1 cup courgette", "zucchini"),
+        ("100 g aubergine", "eggplant"),
+        ("1 slice wholemeal bread", "whole-wheat"),
+    ],
+)
+def test_british_names(british: str, usda_word: str) -> None:
+    assert usda_word in quiet_serving(british).food.description.lower()
+
+
+def test_weak_match_warns_with_alternatives() -> None:
+    with pytest.warns(magcalc.MatchWarning, match="alternatives"):
+        s = magcalc.serving("1 cup quinoa milk")
+    assert s.match is not None and s.match.quality == "weak"
+    assert s.match.alternatives
+
+
+def test_nothing_plausible_is_unknown() -> None:
+    with pytest.raises(magcalc.UnknownFoodError):
+        magcalc.serving("1 cup zqxv qqqq")
+
+
+def test_match_reports_words_used_and_ignored() -> None:
+    m = quiet_serving("1 oz organic almonds").match
+    assert m is not None
+    assert (m.used_words, m.ignored_words) == (("almonds",), ("organic",))
+
+
+def test_servings_gives_one_serving_per_food() -> None:
+    meal = magcalc.servings("2 eggs and a slice of whole wheat toast")
+    assert len(meal) == 2
+    assert meal[0].grams == pytest.approx(2 * 44)
+    assert meal.unplaced == []
+
+
+def test_servings_lists_what_it_could_not_place() -> None:
+    meal = magcalc.servings("1 cup milk and some zqxv")
+    assert len(meal) == 1
+    assert meal.unplaced
+
+
+def test_food_magnesium_and_intake_take_whole_entries() -> None:
+    # Nuts, almonds (12061): 270 mg/100 g x 28.349523125 g.
+    assert magcalc.food_magnesium("1 oz almonds").magnitude == pytest.approx(
+        270 * 28.349523125 / 100
+    )
+    intake = magcalc.Intake()
+    intake.add_food("1 oz almonds")
+    assert intake.foods[0][1].grams == pytest.approx(28.349523125)
+
+
+# ------------------------------------------------------------------ sources
+
+
+def test_fndds_food_code_and_keys() -> None:
+    food = magcalc.get_food(63105010)
+    assert (food.description, food.source_name, food.key) == (
+        "Avocado, raw",
+        "FNDDS",
+        "fndds:63105010",
+    )
+    assert magcalc.get_food("fndds:63105010") == food
+    assert magcalc.get_food("fdc:173944").ndb_number == "09040"
+
+
+def test_source_filter() -> None:
+    hits = magcalc.search_foods("banana", limit=5, source="FNDDS")
+    assert hits and all(h.food.source_name == "FNDDS" for h in hits)
+    s = magcalc.serving("1 cup oatmeal", source="SR Legacy")
+    assert s.food.source_name == "SR Legacy"
+    with pytest.raises(magcalc.InputError, match="SR Legacy"):
+        magcalc.search_foods("banana", source="USDA")
+
+
+def test_fndds_portion_fits_an_entry_sr_cannot_serve() -> None:
+    # FNDDS 56203210? no: the instant oatmeal packet is an FNDDS portion ("1 packet").
+    s = quiet_serving("1 packet instant oatmeal")
+    assert s.food.source_name == "FNDDS"
+    assert s.portion is not None and s.portion.unit_description.startswith("packet")
+
+
+def test_strong_disagreement_between_sources_is_noted() -> None:
+    # ../shared/fndds/README.md: FNDDS shredded wheat 36 mg/100 g, SR Legacy about 130.
+    s = quiet_serving("2 large biscuits shredded wheat")
+    assert any("disagree" in n for n in s.notes)
+
+
+def test_long_names_are_cut_before_comparing() -> None:
+    with pytest.raises(magcalc.MagcalcError):
+        magcalc.serving("1 cup " + "zq" * 50_000)
