@@ -78,13 +78,15 @@ class _Names:
 
     ``alias``: a word that also counts as another USDA word ("yoghurt" -> "yogurt");
     ``phrase``: words replaced by the USDA words ("semi skimmed" -> "reduced fat");
-    ``implied``: a name that implies a preparation ("oatmeal" -> cooked).
+    ``implied``: a name that implies a preparation ("oatmeal" -> cooked);
+    ``default``: what a bare staple means when it is the whole query ("flour").
     """
 
     alias: dict[str, tuple[str, ...]]
     phrase: dict[tuple[str, ...], tuple[str, ...]]
     implied: dict[str, tuple[str, ...]]
     longest: int
+    default: dict[tuple[str, ...], tuple[str, ...]]
 
 
 @functools.cache
@@ -96,6 +98,7 @@ def _names() -> _Names:
     alias: dict[str, tuple[str, ...]] = {}
     phrase: dict[tuple[str, ...], tuple[str, ...]] = {}
     implied: dict[str, tuple[str, ...]] = {}
+    default: dict[tuple[str, ...], tuple[str, ...]] = {}
     with open(data_file("food_names.csv"), newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             name, words = tuple(tokens(row["name"])), tuple(tokens(row["usda_words"]))
@@ -103,9 +106,11 @@ def _names() -> _Names:
                 alias[name[0]] = alias.get(name[0], ()) + words
             elif row["kind"] == "implied":
                 implied[name[0]] = words
+            elif row["kind"] == "default":
+                default[name] = words
             else:
                 phrase[name] = words
-    return _Names(alias, phrase, implied, max(map(len, phrase), default=1))
+    return _Names(alias, phrase, implied, max(map(len, phrase), default=1), default)
 
 
 # Words that mark a processed or modified variant; the plain food ranks first unless typed.
@@ -114,7 +119,7 @@ _VARIANT = frozenset(
     "imitation substitute meatless unprepared toddler junior low reduced free light lite "
     "lowfat nonfat diet sweetened flavored chocolate strawberry vanilla sprouted "
     "glutinous minced baby stuffed breaded flavor enhanced fortified unenriched microwave "
-    "basted solution pickled evaporated".split()
+    "basted solution pickled evaporated greek".split()
 )
 _PREP = frozenset(
     "raw cooked boiled baked roasted fried grilled broiled steamed stewed braised canned "
@@ -764,6 +769,14 @@ class SearchIndex:
         """
         index = self._index
         raw = tokens(query)
+        # Salt level is a preference, not a word to find ("unsalted butter").
+        salt_pref = 0
+        if any(t in ("unsalted", "saltless") for t in raw):
+            salt_pref = -1
+        elif "salted" in raw:
+            salt_pref = 1
+        raw = [t for t in raw if t not in ("unsalted", "saltless", "salted")] or raw
+        raw = list(_names().default.get(tuple(raw), raw))
         q = self._correct(raw)
         if not q:
             return []
@@ -799,8 +812,10 @@ class SearchIndex:
         qpairs = set(itertools.pairwise(q))
         qpairs |= {(b, a) for a, b in qpairs}
         has_prep = bool((qset | implied) & _PREP)
-        mentions_salt = "salt" in qset
+        mentions_salt = "salt" in qset or salt_pref != 0
         lifted = {g for g, (_, words) in _GROUP_PENALTY.items() if qset & words}
+        if "Baby Foods" in lifted and qset & {"baby"} and not qset & {"food", "babyfood"}:
+            lifted.discard("Baby Foods")  # baby spinach, baby carrots are not baby foods
         scored: list[tuple[float, int, int]] = []
         for i, m in acc.items():
             if m < floor:
@@ -839,6 +854,9 @@ class SearchIndex:
                     penalty -= 12.0
                 score -= penalty
             f = index.flags[i]
+            if salt_pref and f & (_F_WITHOUT_SALT | _F_WITH_SALT):
+                wanted = _F_WITHOUT_SALT if salt_pref < 0 else _F_WITH_SALT
+                score += 2 * _W["salt"] * (1.0 if f & wanted else -1.0)
             if not mentions_salt and f & (_F_WITHOUT_SALT | _F_WITH_SALT):
                 # SR's "without salt" is home cooking without added salt, the default for
                 # cooked foods; manufactured foods (butter, chips, canned fish) are
@@ -891,7 +909,8 @@ class SearchIndex:
         as absent.
         """
         index = self._index
-        raw = tokens(query)
+        raw = [t for t in tokens(query) if t not in ("unsalted", "saltless", "salted")]
+        raw = list(_names().default.get(tuple(raw), raw))
         corrected, dropped = self._correct_counted(raw)
         q = set(corrected)
         if not q:

@@ -67,7 +67,7 @@ FORM_WORDS = frozenset(
     "chopped diced sliced cubed cube shredded grated slivered minced mashed halved "
     "quartered crumbled floret pureed puree julienned crushed flaked pieces piece strips "
     "strip rings ring wedges wedge spears spear whole ground packed heaping heaped level "
-    "rounded thinly thickly shaved segments segment kernels kernel wholes".split()
+    "rounded thinly thickly shaved segments segment kernels kernel wholes halves".split()
 )
 # Words that do not say which food it is: they are kept aside, never matched.
 IGNORED_WORDS = frozenset(
@@ -78,7 +78,8 @@ IGNORED_WORDS = frozenset(
     "cold warm cut into inch inches cm trimmed peeled seeded pitted deseeded rinsed washed "
     "scrubbed halved drained patted dry torn loosely firmly tightly or large small medium "
     "each approximately x bite-sized bite size sized pieces handful store-bought bought "
-    "storebought local farm farmers market premium plain-old".split()
+    "storebought local farm farmers market premium plain-old free-range cage-free "
+    "grass-fed pasture-raised commercial".split()
 )
 # Words before a unit that only say how full the measure is ("1 heaped tbsp").
 _BEFORE_UNIT = frozenset("heaped heaping level rounded scant generous good big whole".split())
@@ -113,6 +114,13 @@ _WORDS_QUANTITY = re.compile(
     r"dozen)\b)\s*",
     re.IGNORECASE,
 )
+_JUICE_OF = re.compile(r"^\s*(?:the\s+)?juice\s+(?:of|from)\s+(.+)$", re.IGNORECASE)
+_TIMES_MASS = re.compile(
+    rf"^\s*[x×*]\s*(?P<n>{_NUM})(?:\s*-\s*(?P<m>{_NUM}))?\s*(?P<u>kg|g|oz|lb)\b"
+    r"(?:\s*/\s*[\d.½¼¾-]+\s*[a-z]+)?",
+    re.IGNORECASE,
+)
+_METRIC_ECHO = re.compile(r"\b\d+(?:\.\d+)?\s*(?:ml|l|g|kg|oz|cl|dl)\b", re.IGNORECASE)
 _PLUS = re.compile(rf"^\s*plus\s+({_NUM})\s+", re.IGNORECASE)
 _PAREN = re.compile(r"\(([^()]*)\)")
 _MASS_AMOUNT = re.compile(
@@ -253,7 +261,7 @@ def _normalise(text: str) -> str:
             )
     cleaned = unicodedata.normalize("NFKC", _expand_vulgar_fractions(text))
     cleaned = cleaned.replace("\u00a0", " ").replace("–", "-").replace("—", "-")
-    cleaned = cleaned.replace("’", "'")
+    cleaned = cleaned.replace("’", "'").replace("~", " ")
     cleaned = _THOUSANDS.sub(r"\1\2", cleaned)
     cleaned = _DECIMAL_COMMA.sub(r"\1.\2", cleaned)  # "1,5 cups" is 1.5 cups
     cleaned = _DIGIT_LETTER.sub(r"\1 \2", cleaned)  # "110g" -> "110 g"
@@ -395,11 +403,18 @@ def parse_entry(text: str) -> Entry:
     each_grams: float | None = None
     # Brackets: a mass there is the weight of what was counted ("1 serving (28 g)");
     # anything else in them describes the food and is set aside.
+    # "4 (8-ounce) swordfish steaks": a weight in brackets right after the count is
+    # that of each piece.
+    after_count = re.match(rf"^\s*{_NUM}\s*\(", work) is not None
     for inner in _PAREN.findall(work):
         mass = _MASS_AMOUNT.search(inner)
         if mass and stated is None and each_grams is None:
             grams = _mass_grams(_mass_value(mass), mass.group("u"))
-            if mass.group("each") or re.search(r"\beach\b", inner, re.IGNORECASE):
+            if (
+                mass.group("each")
+                or re.search(r"\beach\b", inner, re.IGNORECASE)
+                or (after_count and not _starts_with_container(work))
+            ):
                 each_grams = grams
             else:
                 stated = grams
@@ -407,6 +422,19 @@ def parse_entry(text: str) -> Entry:
         ignored.extend(_WORD.findall(inner.lower()))
     work = " ".join(_PAREN.sub(" ", work).split())
 
+    juice = _JUICE_OF.match(work)
+    if juice:
+        # "Juice of 2 limes": FNDDS portions "Juice of 1 lime (2\" dia)".
+        inner = parse_entry(juice.group(1))
+        if inner.quantity is not None and inner.food_words:
+            return inner.model_copy(
+                update={
+                    "text": original,
+                    "unit": "juice",
+                    "unit_kind": "measure",
+                    "food_words": (*inner.food_words, "juice"),
+                }
+            )
     lead = _APPROX.match(work)
     if lead:
         ignored.extend(lead.group(0).lower().split())
@@ -430,6 +458,11 @@ def parse_entry(text: str) -> Entry:
     size: str | None = None
     if quantity is not None:
         rest = rest.lstrip()
+        times = _TIMES_MASS.match(rest)
+        if times and stated is None:
+            # "6 x 160-180g/5-6oz lamb rumps": six pieces of that weight each.
+            each_grams = _mass_grams(_mass_value(times), times.group("u"))
+            rest = rest[times.end() :]
         if rest[:1] in ("x", "×", "*") and rest[1:2] == " ":
             rest = rest[2:]
         words = rest.split()
@@ -498,6 +531,11 @@ def parse_entry(text: str) -> Entry:
         # "2 (15-ounce) cans": the weight in brackets is that of one container.
         stated *= quantity
         notes.append(f"{quantity:g} x the stated weight of one {unit}")
+    # A metric amount repeated after the food ("1 tsp ground cumin 5 mL") says nothing new.
+    echo = _METRIC_ECHO.findall(food_text)
+    if echo and quantity is not None:
+        ignored.extend(w.lower() for e in echo for w in e.split())
+        food_text = _METRIC_ECHO.sub(" ", food_text)
     food_words, more_form, more_ignored = _classify(food_text)
     form.extend(more_form)
     ignored.extend(more_ignored)
@@ -528,6 +566,13 @@ def parse_entry(text: str) -> Entry:
     )
 
 
+def _starts_with_container(text: str) -> bool:
+    """Whether a container follows the bracket ("2 (15-oz) cans"): its own rule applies."""
+    after = _PAREN.sub(" ", text, count=1)
+    words = _leading_quantity(after)[2].split()
+    return bool(words) and _singular(words[0].lower().rstrip(".,")) in _CONTAINERS
+
+
 def notes_each(notes: list[str]) -> bool:
     return any(" each" in n for n in notes)
 
@@ -547,8 +592,14 @@ def _classify(text: str) -> tuple[list[str], list[str], list[str]]:
     ignored: list[str] = []
     cut = re.search(r"(?:,\s*|\s+)or\s+", low)
     if cut and _WORD.findall(low[: cut.start()]):
-        ignored.extend(_WORD.findall(low[cut.end() :]))
-        low = low[: cut.start()]
+        before, after = _WORD.findall(low[: cut.start()]), _WORD.findall(low[cut.end() :])
+        if len(before) == 1 and "," not in low[: cut.start()] and len(after) >= 2:
+            # "nonfat or low-fat milk", "red or green grapes": two kinds of one food.
+            ignored.append(after[0])
+            low = " ".join([before[0], *after[1:]])
+        else:
+            ignored.extend(after)
+            low = low[: cut.start()]
     for marker in _CLAUSE_MARKERS:
         at = low.find(marker)
         if at > 0 or (at == 0 and marker in ("optional", "divided")):

@@ -518,11 +518,19 @@ def _resolve_portion(
     # heaviest and a "small" one the lightest.
     weight = {"large": -1.0, "small": 1.0}.get(size, 0.0)
 
-    def mkey(item: tuple[Portion, _PortionKey]) -> tuple[int, int, float, int, int]:
+    def sized(k: _PortionKey) -> int:
+        # With no size typed, a medium measure, then one of no stated size.
+        if size:
+            return 0
+        return 0 if "medium" in k.words else 1 if not k.words & _SIZES else 2
+
+    def mkey(item: tuple[Portion, _PortionKey]) -> tuple[int, int, int, int, float, int, int]:
         p, k = item
         return (
             fits_size(k),
             -len(wanted & k.words),
+            -len(names & k.words),  # "Juice of 1 lime" for limes, not "of 1 wedge"
+            sized(k),
             weight * p.grams_per_unit,
             len(k.words),
             p.seq,
@@ -961,7 +969,7 @@ class FoodTable:
             raise UnknownFoodError(
                 entry.text, ["an entry that names a food, e.g. '1 cup milk' or '2 eggs'"]
             )
-        ranked = self._search.rank(query, source=source, optional=entry.form_words)[:12]
+        ranked = self._search.rank(query, source=source, optional=entry.form_words)[:30]
         if entry.form_words:
             # A form word can be part of the food's name ("shredded wheat", "ground
             # beef"): the name with it wins where it matches better.
@@ -985,7 +993,7 @@ class FoodTable:
             later = [
                 i
                 for i, _ in ranked
-                if i not in close and self._search.coverage(query, i) >= _GOOD_COVERAGE
+                if i not in close and self._search.coverage(query, i) >= _MIN_COVERAGE
             ]
             for i in close + later:
                 try:
@@ -1006,6 +1014,21 @@ class FoodTable:
             else:
                 if found[1].coverage > coverage:
                     return self._finish_match(entry, found, warn)
+        if coverage < _GOOD_COVERAGE and len(entry.food_words) > 1 and not entry.head_words:
+            # The last words name the food in English ("Bosc pears", "roma tomatoes"):
+            # the name without the words before it, when the whole matches poorly.
+            for n in (2, 1):
+                if n >= len(entry.food_words) or 2 * n < len(entry.food_words):
+                    continue  # at most half the words may go
+                tail = entry.model_copy(update={"food_words": entry.food_words[-n:]})
+                try:
+                    found = self.match(tail, source=source, amount=amount, warn=False)
+                except UnknownFoodError:
+                    continue
+                if found[1].quality == "good" and found[1].coverage > coverage:
+                    # Words were dropped to find it: say so.
+                    weak = found[1].model_copy(update={"quality": "weak"})
+                    return self._finish_match(entry, (found[0], weak, found[2]), warn)
         if coverage < _MIN_COVERAGE:
             raise UnknownFoodError(entry.text, self.suggest(query))
         quality: MatchQuality = "good" if coverage >= _GOOD_COVERAGE else "weak"
@@ -1058,10 +1081,14 @@ class FoodTable:
     def _disagreement(self, query: str, chosen: int, form: tuple[str, ...]) -> tuple[str, ...]:
         """A note when the other USDA source's best match differs strongly in magnesium."""
         other = FNDDS if self.sources[chosen] == SR_LEGACY else SR_LEGACY
-        ranked = self._search.rank(query, source=other, optional=form)[:1]
-        if not ranked:
+        # The same food in the other source: the best match there for the chosen food's
+        # own description, and one that also fits what was typed.
+        same = self.descriptions[chosen]
+        ranked = self._search.rank(same, source=other, optional=form)[:5]
+        covered = [(self._search.coverage(same, i), -k, i) for k, (i, _) in enumerate(ranked)]
+        if not covered or max(covered)[0] < _GOOD_COVERAGE:
             return ()
-        i, _ = ranked[0]
+        i = max(covered)[2]
         mine, theirs = self.magnesium[chosen], self.magnesium[i]
         if mine is None or theirs is None:
             return ()
