@@ -185,8 +185,8 @@ def _typo(text: str) -> str | None:
 
 def _qualifier(text: str) -> str | None:
     m = re.match(r"^([\d½¼¾⅓⅔/.\s-]+(?:[a-zA-Z]+\.?\s+)?)(.*)$", text)
-    if not m or not m.group(2):
-        return None
+    if not m or not re.match(r"[a-zA-Z]", m.group(2)) or re.match(r"(plus|or|to)\b", m.group(2)):
+        return None  # only where a food word follows the amount
     return f"{m.group(1)}organic {m.group(2)}"
 
 
@@ -195,7 +195,11 @@ def _fraction(text: str) -> str | None:
         if re.search(rf"(?<![\d/]){re.escape(ascii_)}(?![\d/])", text):
             return re.sub(rf"(?<![\d/]){re.escape(ascii_)}(?![\d/])", uni, text, count=1)
         if uni in text:
-            return text.replace(uni, ascii_, 1)
+            # "1¼" is "1 1/4": a space keeps the whole number apart.
+            m = re.search(rf"(\d?){re.escape(uni)}", text)
+            assert m is not None
+            spaced = f"{m.group(1)} {ascii_}".strip()
+            return text[: m.start()] + spaced + text[m.end() :]
     return None
 
 

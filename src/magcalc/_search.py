@@ -776,7 +776,8 @@ class SearchIndex:
         elif "salted" in raw:
             salt_pref = 1
         raw = [t for t in raw if t not in ("unsalted", "saltless", "salted")] or raw
-        raw = list(_names().default.get(tuple(raw), raw))
+        if not salt_pref:
+            raw = list(_names().default.get(tuple(raw), raw))
         q = self._correct(raw)
         if not q:
             return []
@@ -909,8 +910,10 @@ class SearchIndex:
         as absent.
         """
         index = self._index
-        raw = [t for t in tokens(query) if t not in ("unsalted", "saltless", "salted")]
-        raw = list(_names().default.get(tuple(raw), raw))
+        typed = tokens(query)
+        raw = [t for t in typed if t not in ("unsalted", "saltless", "salted")]
+        if raw == typed:
+            raw = list(_names().default.get(tuple(raw), raw))
         corrected, dropped = self._correct_counted(raw)
         q = set(corrected)
         if not q:

@@ -79,7 +79,7 @@ IGNORED_WORDS = frozenset(
     "scrubbed halved drained patted dry torn loosely firmly tightly or large small medium "
     "each approximately x bite-sized bite size sized pieces handful store-bought bought "
     "storebought local farm farmers market premium plain-old free-range cage-free "
-    "grass-fed pasture-raised commercial".split()
+    "grass-fed pasture-raised commercial very really nice".split()
 )
 # Words before a unit that only say how full the measure is ("1 heaped tbsp").
 _BEFORE_UNIT = frozenset("heaped heaping level rounded scant generous good big whole".split())
@@ -317,7 +317,26 @@ def _unit_at(words: list[str]) -> tuple[str | None, UnitKind | None, int]:
     sing = _singular(word)
     if sing in MEASURE_WORDS:
         return sing, "measure", 1
+    fixed = _fuzzy_unit(low)
+    if fixed is not None:
+        return _unit_at([fixed, *words[1:]])
     return None, None, 0
+
+
+# Unit words long enough to correct a typo in ("tablsepoons", "oucnes"): spelled-out
+# masses and volumes only, so that a food word ("spring") is never read as a measure.
+_SPELLED_UNITS = sorted(
+    {w for w in (*VOLUME_UNITS, *MASS_UNITS) if len(w) >= 5 and " " not in w and "." not in w}
+)
+
+
+def _fuzzy_unit(word: str) -> str | None:
+    if len(word) < 5 or not word.isalpha():
+        return None
+    from rapidfuzz import fuzz, process
+
+    hit = process.extractOne(word, _SPELLED_UNITS, scorer=fuzz.ratio, score_cutoff=84)
+    return None if hit is None else str(hit[0])
 
 
 def _singular(word: str) -> str:

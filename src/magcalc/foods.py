@@ -1014,6 +1014,22 @@ class FoodTable:
             else:
                 if found[1].coverage > coverage:
                     return self._finish_match(entry, found, warn)
+        if coverage < _GOOD_COVERAGE and len(entry.food_words) > 2 and not entry.head_words:
+            # No comma, but instructions after the name ("garlic cloves smashed"): the
+            # first words name the food.
+            for n in range(len(entry.food_words) - 1, 0, -1):
+                dropped = entry.food_words[n:]
+                if 2 * n < len(entry.food_words):
+                    break
+                if not any(w.endswith(("ed", "ing")) for w in dropped):
+                    continue  # only instructions ("smashed", "thinly sliced") may go
+                first = entry.model_copy(update={"food_words": entry.food_words[:n]})
+                try:
+                    found = self.match(first, source=source, amount=amount, warn=False)
+                except UnknownFoodError:
+                    continue
+                if found[1].quality == "good" and found[1].coverage > coverage:
+                    return self._finish_match(entry, found, warn)
         if coverage < _GOOD_COVERAGE and len(entry.food_words) > 1 and not entry.head_words:
             # The last words name the food in English ("Bosc pears", "roma tomatoes"):
             # the name without the words before it, when the whole matches poorly.
