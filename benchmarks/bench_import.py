@@ -56,8 +56,12 @@ def main() -> None:
     print(f"  bare interpreter start         {bare * 1e3:8.1f} ms   (baseline)")
     print(f"  python -c 'import magcalc'     {imported * 1e3:8.1f} ms")
     print(f"  -> import adds                 {(imported - bare) * 1e3:8.1f} ms   (target <= 150)")
-    print(f"  first search incl. table load  {first * 1e3:8.1f} ms   (target <= 150; cached table)")
-    print(f"  ... with an empty cache folder {cold * 1e3:8.1f} ms   (first run after install)")
+    print(f"  first search incl. import      {first * 1e3:8.1f} ms   (user cache as left)")
+    mark = "" if cold <= 0.200 else "   MISSED"
+    print(
+        f"  ... with an empty cache folder {cold * 1e3:8.1f} ms   (first run after install; "
+        f"target <= 200){mark}"
+    )
 
 
 if __name__ == "__main__":

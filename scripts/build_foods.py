@@ -2,7 +2,9 @@
 """Build the bundled food table from USDA SR Legacy and FNDDS 2021-2023.
 
 Reads ``../shared/usda/*.csv`` (or ``--source``) and ``../shared/fndds/*.csv``
-(or ``--fndds``) and writes ``data/foods.csv``, ``data/portions.csv`` and
+(or ``--fndds``) and writes ``data/foods.csv``, ``data/portions.csv``,
+``data/foods_index.pickle`` (the parsed table and search index, built by magcalc's own
+code so that the first search after installing does not build it) and
 ``data/registry.txt`` (sha256 of each). Values are copied as text, never
 re-typed or re-formatted, so the output is byte-for-byte reproducible and every
 number traces back to USDA. The one derivation is FNDDS's portion text: its
@@ -179,6 +181,20 @@ def build_fndds(source: Path) -> tuple[list[dict[str, str]], list[dict[str, str]
     return foods, out
 
 
+def _index(foods_csv: bytes, portions_csv: bytes) -> bytes:
+    """magcalc's parsed table and search index for these CSVs, built by magcalc itself."""
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "src"))
+    from magcalc.foods import build_index
+
+    with tempfile.TemporaryDirectory() as folder:
+        foods, portions = Path(folder) / "foods.csv", Path(folder) / "portions.csv"
+        foods.write_bytes(foods_csv)
+        portions.write_bytes(portions_csv)
+        return build_index(foods, portions)
+
+
 def _write(rows: list[dict[str, str]], columns: list[str]) -> bytes:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
@@ -258,6 +274,7 @@ def build(source: Path, fndds: Path) -> dict[str, bytes]:
         "foods.csv": _write(foods, FOOD_COLUMNS),
         "portions.csv": _write(out_portions, PORTION_COLUMNS),
     }
+    files["foods_index.pickle"] = _index(files["foods.csv"], files["portions.csv"])
     registry = "".join(
         f"{name} {hashlib.sha256(content).hexdigest()}\n" for name, content in sorted(files.items())
     )

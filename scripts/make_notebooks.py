@@ -30,7 +30,7 @@ QUICKSTART = [
 
 magcalc estimates how much magnesium a person takes in from food and supplements and compares it
 with the reference values for their age, sex and life stage. Everything here runs offline on the
-bundled USDA SR Legacy table.
+bundled USDA tables (SR Legacy and FNDDS 2021-2023).
 """),
     code("""
 import magcalc
@@ -55,6 +55,34 @@ food
 for food_name, amount in [("spinach boiled", "1/2 cup"), ("almonds", "1 oz"),
                           ("banana", "1 medium"), ("rye bread", "2 slices")]:
     print(magcalc.serving(food_name, amount))
+"""),
+    md("""
+## Whole entries, as people write them
+
+`serving` also reads a whole entry: the amount, the food, cut and form words that choose the
+portion ("cubed", "slivered") and words it sets aside ("organic", "finely"). `match` says how
+sure it is and what came close; a weak match warns (`MatchWarning`). Foods come from two USDA
+databases: SR Legacy (analysed single foods) and FNDDS 2021-2023 (foods as people report eating
+them, with mixed dishes and portions such as "1 packet").
+"""),
+    code("""
+for entry in ["½ avocado, cubed", "2 eggs scrambled", "1 serving (28 g) shelled edamame",
+              "1/4 cup slivered almonds", "1 packet instant oatmeal", "1 cup semi-skimmed milk"]:
+    s = magcalc.serving(entry)
+    print(f"{entry:34} {s.food.source_name:9} {s.food.description[:44]:44} {s.grams:6.1f} g "
+          f"{s.magnesium_mg:5.1f} mg  ({s.match.quality})")
+"""),
+    code("""
+s = magcalc.serving("1 oz organic almonds")
+s.match.used_words, s.match.ignored_words, [a.food.description for a in s.match.alternatives]
+"""),
+    code("""
+meal = magcalc.servings("2 eggs and a slice of whole wheat toast")
+print(meal)
+"""),
+    code("""
+# Where the two USDA sources disagree strongly on a food, the result says so.
+magcalc.serving("2 large biscuits shredded wheat").notes
 """),
     md("""
 ## A person and a few days of intake

@@ -61,8 +61,10 @@ def test_unwritable_cache_path_warns_and_lookups_work(tmp_path: Path) -> None:
     """A cache 'folder' that is a file cannot be written: one warning, same answers."""
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
+    # As in a development checkout whose shipped index is stale: the cache is needed.
     code = (
-        "import warnings, magcalc; warnings.simplefilter('always');"
+        "import warnings, magcalc, magcalc.foods; warnings.simplefilter('always');"
+        "magcalc.foods._shipped_state = lambda key: None;"
         "print(magcalc.get_food('11458').magnesium_mg_per_100g)"
     )
     env = {**os.environ, "MAGCALC_CACHE_DIR": str(blocker / "sub")}
@@ -73,6 +75,23 @@ def test_unwritable_cache_path_warns_and_lookups_work(tmp_path: Path) -> None:
     assert done.stderr.count("cannot write its cache") == 1
 
 
+def test_shipped_index_needs_no_cache(tmp_path: Path) -> None:
+    """With the index shipped beside the data, an unwritable cache costs nothing: no
+    warning, no file written."""
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    code = (
+        "import warnings, magcalc; warnings.simplefilter('always');"
+        "print(magcalc.get_food('11458').magnesium_mg_per_100g)"
+    )
+    env = {**os.environ, "MAGCALC_CACHE_DIR": str(blocker / "sub")}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "87.0"
+    assert "cannot write its cache" not in done.stderr
+
+
 def test_cached_table_equals_fresh_build(root: Path) -> None:
     """The table and index loaded from the cache rank exactly like a fresh build."""
     from magcalc.foods import FoodTable
@@ -81,3 +100,19 @@ def test_cached_table_equals_fresh_build(root: Path) -> None:
     fresh = FoodTable(root / "data" / "foods.csv", root / "data" / "portions.csv")
     for query in ["spinach boiled", "cheddar cheese", "soy milk", "bananna", "big mac"]:
         assert cached.index.rank(query)[:10] == fresh.index.rank(query)[:10]
+
+
+@pytest.mark.parametrize("content", [b"", b"\x80\x04garbage", b"not a pickle at all"])
+def test_damaged_shipped_index_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes
+) -> None:
+    """A truncated or damaged shipped index is ignored (the table is built instead)."""
+    import magcalc.foods as foods
+
+    bad = tmp_path / foods.INDEX_FILE
+    bad.write_bytes(content)
+    real = foods.data_file
+    monkeypatch.setattr(
+        foods, "data_file", lambda name: bad if name == foods.INDEX_FILE else real(name)
+    )
+    assert foods._shipped_state("any key") is None

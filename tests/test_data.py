@@ -52,7 +52,7 @@ def test_registry_hashes_match() -> None:
     """Every data file matches its sha256 in data/registry.txt (pooch's integrity check)."""
     lines = (DATA / "registry.txt").read_text().split("\n")
     entries = dict(line.split() for line in lines if line.strip())
-    assert set(entries) == {"foods.csv", "portions.csv"}
+    assert set(entries) == {"foods.csv", "portions.csv", "foods_index.pickle"}
     for name, digest in entries.items():
         assert hashlib.sha256((DATA / name).read_bytes()).hexdigest() == digest
 
@@ -160,3 +160,27 @@ def test_known_values(foods: list[dict[str, str]], ndb: str, mg_per_100g: str) -
     row = next(r for r in foods if r["ndb_number"] == ndb)
     assert row["source"] == SR
     assert float(row["magnesium_mg_per_100g"]) == float(mg_per_100g)
+
+
+def test_shipped_index_is_current() -> None:
+    """data/foods_index.pickle was built from these CSVs and this ranking code, so the
+    first search after installing reads it instead of building the index (run
+    `make data` after changing either)."""
+    import pickle
+
+    from magcalc.foods import index_key
+
+    shipped = pickle.loads((DATA / "foods_index.pickle").read_bytes())
+    key = index_key((DATA / "foods.csv").read_bytes(), (DATA / "portions.csv").read_bytes())
+    assert shipped["key"] == key, "data/foods_index.pickle is stale: run `make data`"
+
+
+def test_shipped_index_is_what_the_table_builds() -> None:
+    """The shipped state equals a fresh parse and index build of the CSVs."""
+    import pickle
+
+    from magcalc.foods import FoodTable
+
+    shipped = pickle.loads((DATA / "foods_index.pickle").read_bytes())["state"]
+    fresh = FoodTable(DATA / "foods.csv", DATA / "portions.csv").export()
+    assert shipped == fresh

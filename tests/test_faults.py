@@ -223,6 +223,8 @@ def test_food_table_cache_fault_works_with_one_warning(
 ) -> None:
     owner = _cache.os if target == "replace" else _cache.tempfile
     monkeypatch.setattr(owner, target, fault)
+    # As in a development checkout whose shipped index is stale: the cache is needed.
+    monkeypatch.setattr("magcalc.foods._shipped_state", lambda key: None)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         tables = [FoodTable._load_cached() for _ in range(3)]  # three loads, one warning

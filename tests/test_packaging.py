@@ -26,6 +26,7 @@ def wheel(root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_contains_data_and_marker(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "magcalc/data/foods.csv" in names
+    assert "magcalc/data/foods_index.pickle" in names
     assert "magcalc/data/portions.csv" in names
     assert "magcalc/py.typed" in names
 

@@ -55,7 +55,7 @@ import itertools
 import math
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -415,8 +415,9 @@ class SearchIndex:
     descriptions, food_groups : sequence of str
     magnesium : sequence of float or None
         Foods without a value rank slightly lower (unknown, not zero).
-    portion_counts : sequence of int
-        Number of USDA household measures per food (a popularity prior).
+    portion_counts : sequence of int, or a function that returns one
+        Number of USDA household measures per food (a popularity prior); a function is
+        only called when the index is built rather than loaded.
     """
 
     def __init__(
@@ -424,7 +425,7 @@ class SearchIndex:
         descriptions: Sequence[str],
         food_groups: Sequence[str],
         magnesium: Sequence[float | None],
-        portion_counts: Sequence[int],
+        portion_counts: Sequence[int] | Callable[[], Sequence[int]],
         sources: Sequence[str] | None = None,
         synonyms: Sequence[str] | None = None,
     ) -> None:
@@ -437,7 +438,7 @@ class SearchIndex:
             for g, src in zip(food_groups, self.sources, strict=True)
         ]
         self.magnesium = list(magnesium)
-        self._portion_counts = list(portion_counts)
+        self._portion_counts = portion_counts
         self._lock = threading.Lock()
         self._built: _Index | None = None
 
@@ -466,7 +467,10 @@ class SearchIndex:
             elif f.name == "units":
                 value = ["|".join(" ".join(sorted(u)) for u in x) for x in value]
             elif f.name == "postings":
-                value = {t: " ".join(map(str, ids)) for t, ids in value.items()}
+                # Sorted, so the exported bytes do not depend on string hashing.
+                value = {t: " ".join(map(str, value[t])) for t in sorted(value)}
+            elif f.name == "idf":
+                value = {t: value[t] for t in sorted(value)}
             elif f.name == "pairs":
                 value = len(value)
             state.append(value)
@@ -518,6 +522,8 @@ class SearchIndex:
         )
         variants: list[frozenset[str]] = []
         units: list[tuple[frozenset[str], ...]] = []
+        counts = self._portion_counts
+        portion_counts = counts() if callable(counts) else counts
         # Words that name a food of their own (the one-word first part of at least three
         # descriptions) and the food group where they mostly do; per food, the words
         # that may name another food (checked once all names are known).
@@ -603,7 +609,7 @@ class SearchIndex:
             variants.append(frozenset(main & _VARIANT))
             stated = frozenset(itertools.chain(*seg_tokens))
             pairs.append(None)
-            n_portions = self._portion_counts[i]
+            n_portions = portion_counts[i]
             # Commonly eaten foods carry more household measures in SR; USDA's Food
             # Distribution Program marks the staple version of a food.
             p_bonus = math.log2(1 + n_portions)

@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     import pint
 
 __all__ = [
+    "INDEX_FILE",
     "MAX_PLAUSIBLE_SERVING_G",
     "MAX_QUERY_CHARS",
     "SOURCES",
@@ -677,6 +678,10 @@ class FoodTable:
         self.synonyms: list[str] = []
         self._notes: list[str] = []
         self._release: list[str] = []
+        # Repeated texts (groups, sources, releases) share one object: the shipped index
+        # then stores each once.
+        shared: dict[str, str] = {}
+        one = shared.setdefault
         # csv.reader with column positions: about twice as fast as DictReader here.
         with open(foods_path, newline="", encoding="utf-8") as fh:
             reader = csv.reader(fh)
@@ -693,11 +698,13 @@ class FoodTable:
                     int(row[c_code]) if c_code is not None and row[c_code] else None
                 )
                 self.descriptions.append(row[c_desc])
-                self.food_groups.append(row[c_group])
+                self.food_groups.append(one(row[c_group], row[c_group]))
                 value = row[c_mg]
                 self.magnesium.append(float(value) if value != "" else None)
-                self._notes.append(row[c_note] if c_note is not None else "")
-                self._release.append(row[c_release] if c_release is not None else "")
+                note = row[c_note] if c_note is not None else ""
+                self._notes.append(one(note, note))
+                release = row[c_release] if c_release is not None else ""
+                self._release.append(one(release, release))
                 source = row[c_source] if c_source is not None else SR_LEGACY
                 # Older tables wrote the long provenance text in `source`.
                 self.sources.append(FNDDS if source == FNDDS else SR_LEGACY)
@@ -724,7 +731,7 @@ class FoodTable:
                     assert c_code is not None
                     i = by_code[int(row[c_code])]
                 self._portions.setdefault(i, []).append(
-                    (int(row[c_seq]), amount, row[c_unit], grams)
+                    (int(row[c_seq]), amount, one(row[c_unit], row[c_unit]), grams)
                 )
         self._finish()
 
@@ -738,11 +745,13 @@ class FoodTable:
             # SR Legacy first: an exact description shared by both sources means SR's.
             self._by_description.setdefault(d.lower(), i)
         self._foods: dict[int, Food] = {}
+        portions = self._portions
         self._search = SearchIndex(
             self.descriptions,
             self.food_groups,
             self.magnesium,
-            [len(self._portions.get(i, ())) for i in range(len(self.descriptions))],
+            # Only read when the index is built rather than loaded.
+            lambda: [len(portions.get(i, ())) for i in range(len(self.descriptions))],
             self.sources,
             self.synonyms,
         )
@@ -777,26 +786,27 @@ class FoodTable:
 
     @classmethod
     def _load_cached(cls) -> FoodTable:
-        import hashlib
-
-        from magcalc import __version__, _cache, _search
+        from magcalc import __version__, _cache
 
         foods, portions = data_file("foods.csv"), data_file("portions.csv")
-        digest = hashlib.sha256(__version__.encode())
-        for path in (foods, portions, Path(_search.__file__)):
-            digest.update(path.read_bytes())
-
-        def build() -> list[Any]:
-            table = cls(foods, portions)
-            return [getattr(table, name) for name in cls._STATE] + [table.index.export_state()]
-
-        state = _cache.cached("foods", digest.hexdigest()[:32], build)
+        key = index_key(foods.read_bytes(), portions.read_bytes())
+        state = _shipped_state(key)
+        if state is None:
+            # Code or data changed since the shipped index was built (a development
+            # checkout): build once and keep it in magcalc's cache folder.
+            state = _cache.cached(
+                "foods", f"{key[:24]}-{__version__}", lambda: cls(foods, portions).export()
+            )
         table = cls.__new__(cls)
         for name, value in zip(cls._STATE, state, strict=False):
             setattr(table, name, value)
         table._finish()
         table.index.load_state(state[-1])
         return table
+
+    def export(self) -> list[Any]:
+        """The parsed table and its built search index as plain containers."""
+        return [getattr(self, name) for name in self._STATE] + [self.index.export_state()]
 
     def __len__(self) -> int:
         return len(self.fdc_ids)
@@ -884,16 +894,33 @@ class FoodTable:
         return self._food(i)
 
     def suggest(self, query: str, limit: int = 5) -> list[str]:
-        """Close descriptions for a query that matched nothing (slow path, fuzzy)."""
+        """Close descriptions for a query that matched nothing.
+
+        The ranked search first; failing that, a character-level comparison with every
+        description (rapidfuzz's QRatio, about 1 ms for the whole table; WRatio takes
+        twenty times as long). The query is cut to ``MAX_QUERY_CHARS`` first.
+        """
+        query = query[:MAX_QUERY_CHARS]
         hits = self.search(query, limit=limit) if query.strip() else []
         if hits:
             return [h.food.description for h in hits]
         from rapidfuzz import fuzz, process
 
         found = process.extract(
-            query, self.descriptions, scorer=fuzz.WRatio, limit=limit, score_cutoff=50
+            query.lower(),
+            self._lowered(),
+            scorer=fuzz.QRatio,
+            processor=None,
+            limit=limit,
+            score_cutoff=50,
         )
         return [self.descriptions[idx] for _, _, idx in found]
+
+    def _lowered(self) -> list[str]:
+        lowered: list[str] | None = getattr(self, "_lower", None)
+        if lowered is None:
+            lowered = self._lower = [d.lower() for d in self.descriptions]
+        return lowered
 
     # ------------------------------------------------------------------ search
 
@@ -1118,6 +1145,59 @@ class FoodTable:
             f"has {mine:g} mg/100 g, {other} {self.descriptions[i]!r} {theirs:g} mg/100 g; "
             f"pass source={other!r} or the id {self._food(i).key!r} for the other",
         )
+
+
+# The parsed table and its search index, built by scripts/build_foods.py beside the
+# CSVs so that the first search after installing reads it instead of building it.
+INDEX_FILE = "foods_index.pickle"
+_INDEX_FORMAT = b"magcalc foods index 1\n"
+
+
+def index_key(foods_csv: bytes, portions_csv: bytes) -> str:
+    """sha256 of what the shipped index is built from: both CSVs and the ranking code."""
+    import hashlib
+
+    from magcalc import _search
+
+    digest = hashlib.sha256(_INDEX_FORMAT)
+    for part in (foods_csv, portions_csv, Path(_search.__file__).read_bytes()):
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
+
+
+def build_index(foods_csv: Path, portions_csv: Path) -> bytes:
+    """The shipped index for these table files (used by scripts/build_foods.py)."""
+    import pickle
+
+    state = FoodTable(foods_csv, portions_csv).export()
+    key = index_key(foods_csv.read_bytes(), portions_csv.read_bytes())
+    return pickle.dumps({"key": key, "state": state}, protocol=4)
+
+
+def _shipped_state(key: str) -> list[Any] | None:
+    """The shipped index when it was built from exactly this code and data, else None."""
+    import gc
+    import pickle
+
+    try:
+        path = data_file(INDEX_FILE)
+        data = path.read_bytes()
+    except OSError:
+        return None
+    # Plain acyclic containers: cyclic GC passes while loading only cost time.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        found = pickle.loads(data)
+    except Exception:  # a damaged file is not used; the table is built instead
+        return None
+    finally:
+        if was_enabled:
+            gc.enable()
+    if not isinstance(found, dict) or found.get("key") != key:
+        return None
+    state: list[Any] = found["state"]
+    return state
 
 
 # Foods within this many score points of the best are close enough for the portion
