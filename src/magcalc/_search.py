@@ -147,7 +147,18 @@ def singular(word: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    return [singular(t) for t in _TOKEN.findall(text.lower()) if t not in _STOPWORDS]
+    low = text.lower()
+    if not low.isascii():
+        low = _fold(low)  # "jalapeño", "crème fraîche" as USDA writes them
+    return [singular(t) for t in _TOKEN.findall(low) if t not in _STOPWORDS]
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold(text: str) -> str:
+    """Letters without their accents (NFKD, combining marks dropped)."""
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 # --------------------------------------------------------------------------- portions
@@ -765,13 +776,20 @@ class SearchIndex:
         return found
 
     def rank(
-        self, query: str, *, source: str | None = None, optional: Sequence[str] = ()
+        self,
+        query: str,
+        *,
+        source: str | None = None,
+        optional: Sequence[str] = (),
+        as_bought: bool = False,
     ) -> list[tuple[int, float]]:
         """Rows and scores (0-100), best first.
 
         ``source`` keeps one database's foods ("SR Legacy" or "FNDDS"); ``optional``
         words (cut and form words such as "mashed") are not required, cost nothing when
-        a description has them and earn a small bonus there.
+        a description has them and earn a small bonus there. ``as_bought`` says the amount
+        is a purchase weight ("2 lb lamb shoulder"): with no preparation typed, meats,
+        grains and legumes then prefer the raw food, as bought, over a cooked one.
         """
         index = self._index
         raw = tokens(query)
@@ -876,6 +894,11 @@ class SearchIndex:
                 group = self.food_groups[i]
                 if group in _RAW_GROUPS:
                     if f & _F_RAW:
+                        score += _W["prep"]
+                    elif f & _F_COOKED:
+                        score -= _W["prep"]
+                elif group in _COOKED_GROUPS and as_bought:
+                    if f & _F_RAW or index.tokens[i] & _UNCOOKED_WORDS:
                         score += _W["prep"]
                     elif f & _F_COOKED:
                         score -= _W["prep"]

@@ -82,7 +82,9 @@ IGNORED_WORDS = frozenset(
     "grass-fed pasture-raised commercial very really nice".split()
 )
 # Words before a unit that only say how full the measure is ("1 heaped tbsp").
-_BEFORE_UNIT = frozenset("heaped heaping level rounded scant generous good big whole".split())
+_BEFORE_UNIT = frozenset(
+    "heaped heaping level rounded scant generous good big whole liquid dry".split()
+)
 # Containers whose weight a label states per container ("2 (15-oz) cans").
 _CONTAINERS = frozenset(
     "can jar package packet bottle container carton box bag pouch tub envelope sachet".split()
@@ -120,7 +122,20 @@ _TIMES_MASS = re.compile(
     r"(?:\s*/\s*[\d.½¼¾-]+\s*[a-z]+)?",
     re.IGNORECASE,
 )
+# "Four 3-pound slabs", "One 14-ounce jar": the weight of each.
+_EACH_MASS = re.compile(
+    rf"^\s*(?P<n>{_NUM})(?:\s*-\s*(?P<m>{_NUM}))?[\s-]*(?P<u>pounds?|ounces?|oz|lbs?|kg|g)\b"
+    r"(?=\s+[a-z])",
+    re.IGNORECASE,
+)
 _METRIC_ECHO = re.compile(r"\b\d+(?:\.\d+)?\s*(?:ml|l|g|kg|oz|cl|dl)\b", re.IGNORECASE)
+_DIMENSION = re.compile(
+    rf"(?:{_NUM}\s*(?:-|to)\s*)?{_NUM}\s*-?\s*(?:inch(?:es)?|in\b|cm|mm)\b"
+    r"(?:[\s-]+(?:thick|thin|long|wide|pieces?|cubes?|chunks?|dice|slices?|wedges?|rounds?|"
+    r"strips?|lengths?|sticks?|in diameter|diameter))?",
+    re.IGNORECASE,
+)
+_BABY = re.compile(r"\bbaby\b(?!\s+(?:food|formula|cereal))", re.IGNORECASE)
 _PLUS = re.compile(rf"^\s*plus\s+({_NUM})\s+", re.IGNORECASE)
 _PAREN = re.compile(r"\(([^()]*)\)")
 _MASS_AMOUNT = re.compile(
@@ -128,9 +143,12 @@ _MASS_AMOUNT = re.compile(
     r"grammes?|oz|ounces?|lbs?|pounds?|mg)\b(?!\s*/\s*\d)(?P<each>\s+each)?",
     re.IGNORECASE,
 )
-_ALT_AMOUNT = re.compile(rf"^\s*/\s*{_NUM}\s*[a-z]+\.?", re.IGNORECASE)
+_ALT_AMOUNT = re.compile(
+    rf"^\s*/\s*(?:{_NUM}\s*(?:-|to)\s*)?{_NUM}\s*(?:fl\.?\s*oz|fluid\s+ounces?|[a-z]+)\.?",
+    re.IGNORECASE,
+)
 _DIGIT_LETTER = re.compile(r"(\d)([a-zA-Z])")
-_UNIT_SLASH = re.compile(r"([a-zA-Z.])/(\d)")
+_UNIT_SLASH = re.compile(r"([a-zA-Z.])\s*/\s*(\d)")
 _DECIMAL_COMMA = re.compile(r"(?<![\d,])(\d+),(\d{1,2})(?![\d,])")
 _THOUSANDS = re.compile(r"(?<!\d)(\d{1,3}),(\d{3})(?!\d)")
 _WORD = re.compile(r"[a-z0-9]+(?:['’.-][a-z0-9]+)*")
@@ -262,6 +280,11 @@ def _normalise(text: str) -> str:
     cleaned = unicodedata.normalize("NFKC", _expand_vulgar_fractions(text))
     cleaned = cleaned.replace("\u00a0", " ").replace("–", "-").replace("—", "-")
     cleaned = cleaned.replace("’", "'").replace("~", " ")
+    if not cleaned.isascii():
+        # "crème fraîche", "jalapeño": the letters without their accents, as USDA writes them.
+        cleaned = "".join(
+            c for c in unicodedata.normalize("NFKD", cleaned) if not unicodedata.combining(c)
+        )
     cleaned = _THOUSANDS.sub(r"\1\2", cleaned)
     cleaned = _DECIMAL_COMMA.sub(r"\1.\2", cleaned)  # "1,5 cups" is 1.5 cups
     cleaned = _DIGIT_LETTER.sub(r"\1 \2", cleaned)  # "110g" -> "110 g"
@@ -477,7 +500,7 @@ def parse_entry(text: str) -> Entry:
     size: str | None = None
     if quantity is not None:
         rest = rest.lstrip()
-        times = _TIMES_MASS.match(rest)
+        times = _TIMES_MASS.match(rest) or _EACH_MASS.match(rest)
         if times and stated is None:
             # "6 x 160-180g/5-6oz lamb rumps": six pieces of that weight each.
             each_grams = _mass_grams(_mass_value(times), times.group("u"))
@@ -508,8 +531,15 @@ def parse_entry(text: str) -> Entry:
                 words = more_words[used2:]
         # A second amount in other units ("110 g / 4 oz"): the first one counts.
         alt = _ALT_AMOUNT.match(" ".join(words))
-        if alt:
+        while alt:
             words = " ".join(words)[alt.end() :].split()
+            alt = _ALT_AMOUNT.match(" ".join(words))
+        if kind in ("volume", "mass") and len(words) > 1 and words[1].lower() == "of":
+            # "350 ml bottle of beer": the container adds nothing to the amount.
+            container = _singular(words[0].lower())
+            if container in _CONTAINERS or container in MEASURE_WORDS:
+                ignored.extend([container, "of"])
+                words = words[2:]
         if unit is None and words and words[0].lower().rstrip(".,") in SIZE_WORDS:
             size = SIZE_WORDS[words.pop(0).lower().rstrip(".,")]
             unit, kind, used = _unit_at(words)
@@ -550,6 +580,15 @@ def parse_entry(text: str) -> Entry:
         # "2 (15-ounce) cans": the weight in brackets is that of one container.
         stated *= quantity
         notes.append(f"{quantity:g} x the stated weight of one {unit}")
+    # Sizes of the cut ("cut into 1-inch cubes", "¾ to 1 inch thick") say nothing of the food.
+    dims = _DIMENSION.findall(food_text)
+    if dims:
+        ignored.extend(w.lower() for d in dims for w in _WORD.findall(d.lower()))
+        food_text = _DIMENSION.sub(" ", food_text)
+    # "baby spinach", "baby carrots": young vegetables, not baby food.
+    if _BABY.search(food_text):
+        ignored.append("baby")
+        food_text = _BABY.sub(" ", food_text)
     # A metric amount repeated after the food ("1 tsp ground cumin 5 mL") says nothing new.
     echo = _METRIC_ECHO.findall(food_text)
     if echo and quantity is not None:

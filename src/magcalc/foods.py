@@ -996,7 +996,19 @@ class FoodTable:
             raise UnknownFoodError(
                 entry.text, ["an entry that names a food, e.g. '1 cup milk' or '2 eggs'"]
             )
-        ranked = self._search.rank(query, source=source, optional=entry.form_words)[:30]
+        # Pounds and kilograms are what food is bought by: the raw food, as bought.
+        as_bought = (
+            amount is not None
+            and amount.kind == "mass"
+            and amount.unit
+            in (
+                "pound",
+                "kilogram",
+            )
+        )
+        ranked = self._search.rank(
+            query, source=source, optional=entry.form_words, as_bought=as_bought
+        )[:30]
         if entry.form_words:
             # A form word can be part of the food's name ("shredded wheat", "ground
             # beef"): the name with it wins where it matches better.
@@ -1020,7 +1032,7 @@ class FoodTable:
             later = [
                 i
                 for i, _ in ranked
-                if i not in close and self._search.coverage(query, i) >= _MIN_COVERAGE
+                if i not in close and self._search.coverage(query, i) >= _PORTION_COVERAGE
             ]
             for i in close + later:
                 try:
@@ -1061,8 +1073,12 @@ class FoodTable:
             # The last words name the food in English ("Bosc pears", "roma tomatoes"):
             # the name without the words before it, when the whole matches poorly.
             for n in (2, 1):
-                if n >= len(entry.food_words) or 2 * n < len(entry.food_words):
-                    continue  # at most half the words may go
+                if n >= len(entry.food_words):
+                    continue
+                if 2 * n < len(entry.food_words) and (
+                    n > 1 or entry.food_words[-1].lower() in _GENERIC_NOUNS
+                ):
+                    continue  # more than half may go only to keep a specific noun
                 tail = entry.model_copy(update={"food_words": entry.food_words[-n:]})
                 try:
                     found = self.match(tail, source=source, amount=amount, warn=False)
@@ -1072,7 +1088,8 @@ class FoodTable:
                     # Words were dropped to find it: say so.
                     weak = found[1].model_copy(update={"quality": "weak"})
                     return self._finish_match(entry, (found[0], weak, found[2]), warn)
-        if coverage < _MIN_COVERAGE:
+        floor = _MIN_COVERAGE if chosen == close[0] else _PORTION_COVERAGE
+        if coverage < floor:
             raise UnknownFoodError(entry.text, self.suggest(query))
         quality: MatchQuality = "good" if coverage >= _GOOD_COVERAGE else "weak"
         alternatives = tuple(
@@ -1200,6 +1217,11 @@ def _shipped_state(key: str) -> list[Any] | None:
     return state
 
 
+# Nouns too general to name a food by themselves ("zzqx nonsense food").
+_GENERIC_NOUNS = frozenset(
+    "food foods meat meats dish dishes drink drinks beverage beverages product products mix "
+    "item items thing things stuff".split()
+)
 # Foods within this many score points of the best are close enough for the portion
 # that the entry names to decide between them.
 _PORTION_MARGIN = 6.0
@@ -1207,6 +1229,9 @@ _PORTION_MARGIN = 6.0
 # nothing plausible matches.
 _GOOD_COVERAGE = 0.75
 _MIN_COVERAGE = 0.55
+# A food whose portions fit the amount may cover this little of the words (it is then a
+# weak match, with a warning) rather than the entry failing for want of a portion.
+_PORTION_COVERAGE = 0.4
 # Two sources "disagree strongly" on a food when one has 1.5 times the other's
 # magnesium and at least 10 mg/100 g more (magcalc's rule, not a USDA one).
 _DISAGREE_RATIO = 1.5
