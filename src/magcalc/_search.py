@@ -180,6 +180,10 @@ class _Index:
     brand: list[frozenset[str]]
     flags: list[int]
     vocab: list[str]
+    # FNDDS additional descriptions, one word set per "; "-separated name: a name counts
+    # only when every one of its words was typed ("avocado dip", not "red" of "red wine
+    # vinegar dressing").
+    synonyms: list[tuple[frozenset[str], ...]]
 
 
 # Ranking weights, tuned on tests/data/search_eval.csv (see benchmarks/bench_search.py).
@@ -230,6 +234,7 @@ _NEGATED = re.compile(r"^(no|not|ns|nfs)\b")
 # "made from soy and wheat", "from roasted kernels", "prepared with calcium sulfate":
 # how it was made, not which food. Ingredients ("made ...") are ignored; a
 # preparation ("prepared with milk") only counts when it adds another food.
+_MADE_WITH = re.compile(r"\bmade with ([a-z]+)(?=,|$)")
 _INGREDIENTS = re.compile(r"\bmade (with|from)\b[^,]*|(?<=,) *from\b[^,]*")
 _GROUP_PENALTY = {
     # Items people only mean when they say so (query words that lift the penalty).
@@ -373,6 +378,11 @@ def _outside(low: str) -> str:
         outside = _METHOD.sub(r"\1", outside)
     if "ready-to-" in outside:
         outside = _READY.sub(" ", outside)
+    if "made with" in outside:
+        # FNDDS "Oatmeal, ..., made with milk": what it is made with is another food unless
+        # it is water ("made with water" is the plain food).
+        outside = _MADE_WITH.sub(lambda m: "" if m.group(1) == "water" else "prepared with "
+                                 + m.group(1), outside)  # fmt: skip
     if "from" in outside or "made" in outside:
         outside = _INGREDIENTS.sub(" ", outside)
     return outside
@@ -475,7 +485,7 @@ class SearchIndex:
             value = getattr(index, f.name)
             if f.name in _SET_FIELDS:
                 value = [" ".join(sorted(x)) for x in value]
-            elif f.name == "units":
+            elif f.name in ("units", "synonyms"):
                 value = ["|".join(" ".join(sorted(u)) for u in x) for x in value]
             elif f.name == "postings":
                 # Sorted, so the exported bytes do not depend on string hashing.
@@ -493,7 +503,7 @@ class SearchIndex:
         for f, value in zip(dataclasses.fields(_Index), state, strict=True):
             if f.name in _SET_FIELDS:
                 value = _Lazy(value, _to_set)
-            elif f.name == "units":
+            elif f.name in ("units", "synonyms"):
                 value = _Lazy(value, _to_units)
             elif f.name == "postings":
                 value = _LazyPostings(value)
@@ -533,6 +543,7 @@ class SearchIndex:
         )
         variants: list[frozenset[str]] = []
         units: list[tuple[frozenset[str], ...]] = []
+        synonym_sets: list[tuple[frozenset[str], ...]] = []
         counts = self._portion_counts
         portion_counts = counts() if callable(counts) else counts
         # Words that name a food of their own (the one-word first part of at least three
@@ -562,16 +573,17 @@ class SearchIndex:
             toks = frozenset(
                 t for part in low.split(",") for unit in split(part.strip()) for t in unit
             )
+            aka: tuple[frozenset[str], ...] = ()
             if self.synonyms[i]:
                 # FNDDS's everyday names ("pepitas", "avocado dip") find the food but do
-                # not describe it: they count for coverage, never as extra words.
-                toks |= frozenset(
-                    t
-                    for part in re.split(r"[;,]", self.synonyms[i].lower())
-                    for unit in split(part.strip())
-                    for t in unit
+                # not describe it: never extra words, and only whole names count.
+                aka = tuple(
+                    frozenset(t for unit in split(part.strip()) for t in unit)
+                    for part in self.synonyms[i].lower().split(";")
                 )
-            for t in toks:
+                aka = tuple(n for n in aka if n)
+            synonym_sets.append(aka)
+            for t in toks.union(*aka):
                 postings.setdefault(t, []).append(i)
             token_sets.append(toks)
             # Words inside parentheses are searchable but describe, rather than vary, the food.
@@ -699,6 +711,7 @@ class SearchIndex:
             brand,
             flags,
             sorted(postings),
+            synonym_sets,
         )
 
     def _correct(self, query_tokens: list[str]) -> list[str]:
@@ -829,6 +842,9 @@ class SearchIndex:
                         acc[i] = acc.get(i, 0.0) + factor * w
         if source is not None:
             acc = {i: m for i, m in acc.items() if self.sources[i] == source}
+        for i in acc:
+            if self.synonyms[i]:
+                acc[i] = self._matched_weight(i, weights, qset)
         if not acc:
             return []
         qset |= extras
@@ -924,6 +940,37 @@ class SearchIndex:
         result: frozenset[str] = self._index.head[i]
         return result
 
+    def _have(self, i: int, typed: set[str]) -> frozenset[str]:
+        """Words of food ``i`` that count for what was typed: its description's, and
+        the typed words of each FNDDS name typed whole, or half of it with its rarest
+        word."""
+        index = self._index
+        have: frozenset[str] = index.tokens[i]
+        if self.synonyms[i]:
+            idf = index.idf
+            for name in index.synonyms[i]:
+                got = name & typed
+                if not got:
+                    continue
+                # The whole name, or at least half of it including its rarest word
+                # ("marzipan" for "marzipan paste").
+                rarest = max(name, key=lambda t: idf.get(t, 0.0))
+                if got == name or (2 * len(got) >= len(name) and rarest in got):
+                    have = have | got
+        return have
+
+    def _matched_weight(self, i: int, weights: dict[str, float], qset: set[str]) -> float:
+        """Weight of the typed words that food ``i`` has (see :meth:`_have`)."""
+        have = self._have(i, qset)
+        alias = _names().alias
+        total = 0.0
+        for t, w in weights.items():
+            if t in have or set(alias.get(t, ())) & have:
+                total += w
+            elif len(t) >= 4 and set(self._expand(t)) & have:
+                total += 0.9 * w
+        return total
+
     def words(self, i: int) -> frozenset[str]:
         """The normalised words of food ``i`` (description and additional description)."""
         result: frozenset[str] = self._index.tokens[i]
@@ -947,7 +994,7 @@ class SearchIndex:
         q = set(corrected)
         if not q:
             return 0.0
-        have = index.tokens[i]
+        have = self._have(i, q)
         alias = _names().alias
         total = covered = 0.0
         for t in q:

@@ -1041,6 +1041,21 @@ class FoodTable:
                     continue
                 chosen = i
                 break
+            else:
+                # No match has a portion for the amount ("½ large red onion": FNDDS's red
+                # onion has no "large"): the food's head noun may ("Onions, raw", large).
+                if len(entry.food_words) > 1 and entry.food_words[-1] not in _GENERIC_NOUNS:
+                    tail = entry.model_copy(
+                        update={"food_words": entry.food_words[-1:], "head_words": ()}
+                    )
+                    try:
+                        found = self.match(tail, source=source, amount=amount, warn=False)
+                        _resolve_portion(found[0], amount, names)
+                    except MagcalcError:
+                        pass
+                    else:
+                        weak = found[1].model_copy(update={"quality": "weak"})
+                        return self._finish_match(entry, (found[0], weak, found[2]), warn)
         score = dict(ranked)[chosen]
         coverage = self._search.coverage(query, chosen)
         if coverage < _GOOD_COVERAGE and entry.head_words:
