@@ -273,3 +273,28 @@ def test_strong_disagreement_between_sources_is_noted() -> None:
 def test_long_names_are_cut_before_comparing() -> None:
     with pytest.raises(magcalc.MagcalcError):
         magcalc.serving("1 cup " + "zq" * 50_000)
+
+
+def test_diary_lines() -> None:
+    """Entries as people log meals, each checked against the USDA portion it should use."""
+    pizza = quiet_serving("2 slices pizza")
+    assert "cheese" in pizza.food.description and "no cheese" not in pizza.food.description
+    assert pizza.portion is not None and "piece" in pizza.portion.unit_description
+    # Yogurt, plain, whole milk (01116): container (6 oz) 170 g.
+    assert quiet_serving("1 yogurt").grams == pytest.approx(170)
+    toast = quiet_serving("1 slice of wholemeal toast")
+    assert toast.food.description.startswith("Bread, whole-wheat")
+    # NIH ODS Table 2's instant oatmeal packet is prepared with water.
+    assert "made with water" in quiet_serving("1 packet instant oatmeal").food.description
+
+
+def test_purchase_weights_prefer_the_raw_food() -> None:
+    assert "raw" in quiet_serving("2 lb boneless lamb shoulder").food.description
+    assert "cooked" in quiet_serving("3 oz grilled salmon").food.description.lower() or (
+        "grilled" in quiet_serving("3 oz grilled salmon").food.description.lower()
+    )
+
+
+def test_fndds_names_count_only_when_typed_whole() -> None:
+    # FNDDS 32103040 (an egg salad) lists dressings among its names; "red onion" is onion.
+    assert "onion" in quiet_serving("1 cup red onion").food.description.lower()

@@ -231,6 +231,9 @@ _METHOD = re.compile(r"\bdry[- ](heat|roasted)\b")
 # A segment that says what the food lacks ("no cheese", "without salt") describes
 # the plain food, not a variant.
 _NEGATED = re.compile(r"^(no|not|ns|nfs)\b")
+# What a food may lack and still be the plain food ("no added fat", "no salt", "NS as to
+# ..."); "no cheese" on a pizza is a variant.
+_FREE_LACK = re.compile(r"^(ns|nfs|not)\b|\b(added|salt|sodium|fat|sugar|sweetener|dressing|skin)")
 # "made from soy and wheat", "from roasted kernels", "prepared with calcium sulfate":
 # how it was made, not which food. Ingredients ("made ...") are ignored; a
 # preparation ("prepared with milk") only counts when it adds another food.
@@ -281,7 +284,7 @@ _Part = tuple[tuple[frozenset[str], ...], tuple[tuple[str, ...], bool] | None]
 
 
 def _segment(seg: str, is_name: bool, chunks: list[list[str]], implied: frozenset[str]) -> _Part:
-    if _NEGATED.match(seg) or " or " in seg:
+    if (_NEGATED.match(seg) and _FREE_LACK.search(seg)) or " or " in seg:
         # "no cheese" is the plain food; "large or small curd": either will do.
         return (), None
     words = tuple(t for chunk in chunks for t in chunk if t not in _NEUTRAL and t not in implied)

@@ -504,6 +504,10 @@ def _resolve_portion(
     # portion, "2 large biscuits" a "large biscuit" one; "whole" in "cup, whole" is not
     # a measure.
     found = [(p, k) for p, k in keys if k.head == word or (k.last == word and not k.is_mass)]
+    if not found and word in _SAME_MEASURE:
+        # A slice of pizza is what FNDDS calls a piece.
+        other = _SAME_MEASURE[word]
+        found = [(p, k) for p, k in keys if k.head == other or (k.last == other and not k.is_mass)]
     if not found:
         if word in _measure_vocabulary() or word in MEASURE_WORDS:
             raise NoPortionError(
@@ -546,6 +550,8 @@ def _resolve_portion(
     )
 
 
+# Measures that name the same thing where a food has only one of them.
+_SAME_MEASURE = {"slice": "piece", "piece": "slice"}
 _SIZES = frozenset({"small", "medium", "large", "extra", "jumbo", "regular", "rectangular"})
 # A portion's text that says how many pieces it holds: "oz (23 whole kernels)",
 # "cup (4.86 large eggs)", "1 oz (about 12 nuts)".
@@ -555,7 +561,7 @@ _PIECES = re.compile(
     r"berries|cherries|grapes?|chips?|crackers?|cookies?|shrimp|meatballs?|nuggets?)\b"
 )
 # Portions that name one of a food: FNDDS "1 banana", "1 egg", SR "fruit", "whole".
-_ONE_OF = ("fruit", "whole", "item", "each", "piece", "regular", "nlea")
+_ONE_OF = ("fruit", "whole", "item", "each", "piece", "regular", "nlea", "container")
 
 
 def _count_portion(
