@@ -298,3 +298,22 @@ def test_purchase_weights_prefer_the_raw_food() -> None:
 def test_fndds_names_count_only_when_typed_whole() -> None:
     # FNDDS 32103040 (an egg salad) lists dressings among its names; "red onion" is onion.
     assert "onion" in quiet_serving("1 cup red onion").food.description.lower()
+
+
+def test_batch_diaries_take_fndds_food_codes() -> None:
+    """NHANES food records are keyed by FNDDS food codes: a batch diary may give them."""
+    pd = pytest.importorskip("pandas")
+    from magcalc import batch
+
+    diary = pd.DataFrame(
+        {
+            "person_id": [1, 1],
+            "day": [1, 1],
+            "food": [63105010, "63105010"],  # Avocado, raw (FNDDS), as a number and as text
+            "amount": ["100 g", "1 cup"],
+        }
+    )
+    people = pd.DataFrame({"person_id": [1], "age": [40], "sex": ["male"]})
+    result = batch.assess_frame(diary, people)
+    # FNDDS 63105010: 29 mg/100 g; "1 cup" 150 g -> 100 g + 150 g = 250 g -> 72.5 mg.
+    assert result.days["food_mg"].tolist() == pytest.approx([29 * 250 / 100])

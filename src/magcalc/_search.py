@@ -119,7 +119,7 @@ _VARIANT = frozenset(
     "imitation substitute meatless unprepared toddler junior low reduced free light lite "
     "lowfat nonfat diet sweetened flavored chocolate strawberry vanilla sprouted "
     "glutinous minced baby stuffed breaded flavor enhanced fortified unenriched microwave "
-    "basted solution pickled evaporated greek".split()
+    "basted solution pickled evaporated greek imported".split()
 )
 _PREP = frozenset(
     "raw cooked boiled baked roasted fried grilled broiled steamed stewed braised canned "

@@ -34,7 +34,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from magcalc._data import data_file
 from magcalc._models import InputModel
 from magcalc._search import SearchIndex, singular, tokens
-from magcalc.entries import MEASURE_WORDS, UNSTANDARD_MEASURES, Entry
 from magcalc.errors import (
     AmountError,
     InputError,
@@ -58,6 +57,8 @@ from magcalc.units import (
 
 if TYPE_CHECKING:
     import pint
+
+    from magcalc.entries import Entry
 
 __all__ = [
     "INDEX_FILE",
@@ -488,6 +489,8 @@ def _resolve_portion(
     size, _, word = amount.unit.rpartition(" ") if " " in amount.unit else ("", "", amount.unit)
     if word in _SIZES and not size:
         size, word = word, ""
+    from magcalc.entries import MEASURE_WORDS, UNSTANDARD_MEASURES
+
     if word in UNSTANDARD_MEASURES:
         raise NoPortionError(
             food.description,
@@ -1019,7 +1022,7 @@ class FoodTable:
             # A form word can be part of the food's name ("shredded wheat", "ground
             # beef"): the name with it wins where it matches better.
             named = " ".join((*entry.form_words, query))
-            with_form = self._search.rank(named, source=source)[:12]
+            with_form = self._search.rank(named, source=source, as_bought=as_bought)[:12]
             if with_form and (
                 self._search.head_words(with_form[0][0])
                 & frozenset(tokens(" ".join(entry.form_words)))
@@ -1105,7 +1108,9 @@ class FoodTable:
                     found = self.match(tail, source=source, amount=amount, warn=False)
                 except UnknownFoodError:
                     continue
-                if found[1].quality == "good" and found[1].coverage > coverage:
+                row = self._row(found[0].key)
+                whole = self._search.coverage(query, row) if row is not None else 0.0
+                if found[1].quality == "good" and whole >= coverage:
                     # Words were dropped to find it: say so.
                     weak = found[1].model_copy(update={"quality": "weak"})
                     return self._finish_match(entry, (found[0], weak, found[2]), warn)
@@ -1384,6 +1389,8 @@ def _text_amount(text: str, names: list[str] | None) -> Amount:
         parsed = parse_amount(text)
         if parsed.kind != "measure" or parsed.unit in _measure_vocabulary():
             return parsed
+        from magcalc.entries import MEASURE_WORDS, UNSTANDARD_MEASURES
+
         if parsed.unit in MEASURE_WORDS or parsed.unit in UNSTANDARD_MEASURES:
             return parsed
     entry = parse_entry(text)
