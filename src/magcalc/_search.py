@@ -765,6 +765,14 @@ class SearchIndex:
             if hit is not None:
                 best: str = hit[0]
                 return best
+            if len(tok) >= 5:
+                # Two letters swapped ("tomtao", "ornage") cost one edit here, two in ratio.
+                from rapidfuzz.distance import OSA
+
+                swapped = process.extractOne(tok, index.vocab, scorer=OSA.distance, score_cutoff=1)
+                if swapped is not None:
+                    near: str = swapped[0]
+                    return near
         if len(tok) >= 3:
             # As-you-type prefix: the most common word that starts with it.
             lo = bisect.bisect_left(index.vocab, tok)

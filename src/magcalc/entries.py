@@ -79,7 +79,10 @@ IGNORED_WORDS = frozenset(
     "scrubbed halved drained patted dry torn loosely firmly tightly or large small medium "
     "each approximately x bite-sized bite size sized pieces handful store-bought bought "
     "storebought local farm farmers market premium plain-old free-range cage-free "
-    "grass-fed pasture-raised commercial very really nice".split()
+    "grass-fed pasture-raised commercial very really nice melted softened beaten whisked "
+    "cooled warmed cleaned wiped smashed cored deveined stemmed husked shucked picked "
+    "separated removed reserved discarded defrosted thawed room-temperature lukewarm tepid "
+    "unpeeled".split()
 )
 # Words before a unit that only say how full the measure is ("1 heaped tbsp").
 _BEFORE_UNIT = frozenset(
@@ -103,6 +106,8 @@ _APPROX = re.compile(
     re.IGNORECASE,
 )
 _SIZED = re.compile(r"\b(small|medium|large)[- ]sized?\b", re.IGNORECASE)
+# Words that join others and name nothing.
+_LINK_WORDS = frozenset("and with the of in on a an for from by at into".split())
 _WHOLE_FOODS = frozenset("wheat milk grain grains meal wheat-meal-".split())
 _JOINERS = re.compile(r"\s*(?:,|;|\+|&|\band\b|\bwith\b|\bplus\b)\s*", re.IGNORECASE)
 
@@ -658,6 +663,11 @@ def _classify(text: str) -> tuple[list[str], list[str], list[str]]:
         else:
             ignored.extend(after)
             low = low[: cut.start()]
+    extra = re.search(r"\bplus\s+(?:\d|an?\b|one\b|some\b)", low)
+    if extra:
+        # "eggs, beaten, plus 2 egg yolks for glazing": what follows is another food.
+        ignored.extend(_WORD.findall(low[extra.start() :]))
+        low = low[: extra.start()]
     for marker in _CLAUSE_MARKERS:
         at = low.find(marker)
         if at > 0 or (at == 0 and marker in ("optional", "divided")):
@@ -679,7 +689,9 @@ def _classify(text: str) -> tuple[list[str], list[str], list[str]]:
             ignored.append(word)  # a bare number or a lone letter names no food
         elif word in FORM_WORDS or (_singular(word) in FORM_WORDS and word not in ("pieces",)):
             form.append(word)
-        elif word in IGNORED_WORDS or (word.endswith("ly") and len(word) > 4):
+        elif (
+            word in IGNORED_WORDS or word in _LINK_WORDS or (word.endswith("ly") and len(word) > 4)
+        ):
             ignored.append(word)
         else:
             food.append(word)

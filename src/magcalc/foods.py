@@ -1077,7 +1077,7 @@ class FoodTable:
             else:
                 if found[1].coverage > coverage:
                     return self._finish_match(entry, found, warn)
-        if coverage < _GOOD_COVERAGE and len(entry.food_words) > 2 and not entry.head_words:
+        if coverage < _GOOD_COVERAGE and len(entry.food_words) > 1 and not entry.head_words:
             # No comma, but instructions after the name ("garlic cloves smashed"): the
             # first words name the food.
             for n in range(len(entry.food_words) - 1, 0, -1):
