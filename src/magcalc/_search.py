@@ -198,7 +198,7 @@ _W = {
     "pair": 3.0,  # two typed words stand next to each other
     "prep": 3.0,  # default preparation (raw fruit, cooked beans) when none typed
     "salt": 1.5,  # the usual salt level (see _salt_bonus)
-    "form": 4.0,  # per typed cut or form word ("mashed", "grated") the description has
+    "form": 8.0,  # per typed cut or form word ("mashed", "grated") the description has
     "fndds": 6.0,  # FNDDS food when no source was asked for (see rank)
 }
 _F_WITHOUT_SALT, _F_WITH_SALT, _F_RAW, _F_COOKED, _F_NO_MG, _F_READY = 1, 2, 4, 8, 16, 32

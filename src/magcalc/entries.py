@@ -153,6 +153,9 @@ _ALT_AMOUNT = re.compile(
     re.IGNORECASE,
 )
 _DIGIT_LETTER = re.compile(r"(\d)([a-zA-Z])")
+_HYPHEN_UNIT = re.compile(
+    r"(\d)-(pounds?|ounces?|oz|lbs?|kg|g|grams?|inch(?:es)?|cm)\b", re.IGNORECASE
+)
 _UNIT_SLASH = re.compile(r"([a-zA-Z.])\s*/\s*(\d)")
 _DECIMAL_COMMA = re.compile(r"(?<![\d,])(\d+),(\d{1,2})(?![\d,])")
 _THOUSANDS = re.compile(r"(?<!\d)(\d{1,3}),(\d{3})(?!\d)")
@@ -292,6 +295,7 @@ def _normalise(text: str) -> str:
         )
     cleaned = _THOUSANDS.sub(r"\1\2", cleaned)
     cleaned = _DECIMAL_COMMA.sub(r"\1.\2", cleaned)  # "1,5 cups" is 1.5 cups
+    cleaned = _HYPHEN_UNIT.sub(r"\1 \2", cleaned)  # "3-pound chicken" -> "3 pound chicken"
     cleaned = _DIGIT_LETTER.sub(r"\1 \2", cleaned)  # "110g" -> "110 g"
     cleaned = _UNIT_SLASH.sub(r"\1 / \2", cleaned)  # "110 g/4 oz" -> "110 g / 4 oz"
     return " ".join(cleaned.split())
