@@ -52,15 +52,17 @@ def held_out() -> entry_eval.Scores:
 
 
 def test_held_out_right_food_and_grams(held_out: entry_eval.Scores) -> None:
-    assert held_out.rate(held_out.right_both, held_out.n_labelled) >= 0.45
+    # Measured 60.5 % when the floor was set.
+    assert held_out.rate(held_out.right_both, held_out.n_labelled) >= 0.56
 
 
 def test_held_out_magnesium_within_20_percent(held_out: entry_eval.Scores) -> None:
-    assert held_out.rate(held_out.right_mg, held_out.n_mg) >= 0.52
-    assert held_out.rate(held_out.published_mg, held_out.n_published) >= 0.60
+    # Measured 70.5 % and 70.7 % when the floors were set.
+    assert held_out.rate(held_out.right_mg, held_out.n_mg) >= 0.66
+    assert held_out.rate(held_out.published_mg, held_out.n_published) >= 0.65
 
 
 def test_held_out_same_answer_under_harmless_variants() -> None:
     same, total, _ = entry_eval.variant_agreement(entry_eval.load("test")[:150])
     assert total > 100
-    assert same / total >= 0.80
+    assert same / total >= 0.88  # 93.0 % over the whole held-out half when set
