@@ -73,10 +73,11 @@ def make_data(seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFram
     """(diary, people, lookup) with ``lookup`` = (food, amount) -> mg for the baseline."""
     rng = np.random.default_rng(seed)
     table = FoodTable.default()
+    # SR Legacy foods (FNDDS rows have no NDB number or FDC id to key a diary by).
     with_portions = [
         i
         for i, fid in enumerate(table.fdc_ids)
-        if table.magnesium[i] is not None and table._portions.get(fid)
+        if fid is not None and table.magnesium[i] is not None and table._portions.get(i)
     ]
     pool = rng.choice(with_portions, size=N_POOL, replace=False)
     keys: list[str] = []
@@ -103,7 +104,7 @@ def make_data(seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFram
             food = table.resolve(text)
         except Exception:  # not every prefix resolves confidently
             continue
-        pairs = _valid_amounts(str(food.fdc_id), food)
+        pairs = _valid_amounts(food.key, food)
         if not pairs:
             continue
         texts.append(text)

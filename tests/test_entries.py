@@ -317,3 +317,27 @@ def test_batch_diaries_take_fndds_food_codes() -> None:
     result = batch.assess_frame(diary, people)
     # FNDDS 63105010: 29 mg/100 g; "1 cup" 150 g -> 100 g + 150 g = 250 g -> 72.5 mg.
     assert result.days["food_mg"].tolist() == pytest.approx([29 * 250 / 100])
+
+
+def test_hostile_ids_and_names_are_magcalc_errors() -> None:
+    """An integer of 5,000 digits, a superscript and an over-long name: MagcalcErrors."""
+    with pytest.raises(magcalc.UnknownFoodError, match="digits"):
+        magcalc.get_food(10**5000)
+    with pytest.raises(magcalc.UnknownFoodError):
+        magcalc.serving(10**5000, 100)
+    with pytest.raises(magcalc.UnknownFoodError):
+        magcalc.get_food("²")
+    assert len(magcalc.search_foods("²")) == 0  # a superscript is not the digit 2
+    with pytest.raises(magcalc.UnknownFoodError, match="at most 200 characters"):
+        magcalc.serving("spinach boiled, " * 6250, "1 cup")  # never a silent cut
+    with pytest.raises(magcalc.InputError, match="shorten it"):
+        magcalc.search_foods("z" * 300)
+
+
+def test_amounts_and_portions_share_one_singular() -> None:
+    """parse_amount made "leaves" into "leave" while portions said "leaf": one rule now."""
+    assert magcalc.parse_amount("2 leaves").unit == "leaf"
+    # Amaranth leaves, raw: its USDA portion "leaf" weighs 14 g; two leaves are 28 g.
+    s = magcalc.serving("Amaranth leaves, raw", "2 leaves")
+    assert s.portion is not None and s.portion.unit_description.startswith("leaf")
+    assert s.grams == pytest.approx(2 * s.portion.grams_per_unit)

@@ -12,10 +12,11 @@ import math
 import os
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from magcalc.errors import InputError, MagcalcError, MissingDependencyError
+from magcalc.errors import DiaryError, InputError, MagcalcError, MissingDependencyError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -148,37 +149,59 @@ def _need_pyarrow(path: Path) -> None:
 def _read(path: Path, what: str, progress: bool | None) -> pd.DataFrame:
     import pandas as pd
 
+    from magcalc.assessment import diary_columns, read_csv_header, read_csv_table
+    from magcalc.batch import ROW_COLUMN
+
     suffix = _suffix(path, what)
     if suffix == ".parquet":
         _need_pyarrow(path)
         frame: pd.DataFrame = pd.read_parquet(path)
         return frame
+    error = DiaryError if what == "diary" else InputError
+    # The header as written: pandas renames a repeated column ("amount.1") and an empty
+    # one ("Unnamed: 3"), which would hide the repeat.
+    header = read_csv_header(path, what, error)
+    if not header:
+        raise error(f"{what} {str(path)!r} is empty; it needs a header row", field=what)
+    if what == "diary":
+        diary_columns(header, where=repr(str(path)), extra=(ROW_COLUMN,))
     size = path.stat().st_size
     show = progress if progress is not None else (size >= _LONG_INPUT_BYTES and sys.stderr.isatty())
     bar = _Progress(bool(show), size, f"reading {path.name}")
     chunks = []
     rows = 0
     # Everything as text, empty cells as "": magcalc reads numbers itself and reports
-    # what it cannot read, and NDB numbers keep their leading zeros.
+    # what it cannot read, and NDB numbers keep their leading zeros. index_col=False:
+    # pandas would otherwise make the first column the index when the first row has one
+    # field more than the header, shifting every cell to the wrong column unseen.
     try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            reader = pd.read_csv(fh, dtype=str, keep_default_na=False, chunksize=_CHUNK_ROWS)
-            for chunk in reader:
-                chunks.append(chunk)
-                rows += len(chunk)
-                bar.update(_position(fh, size), f"{rows:,} rows")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            with open(path, encoding="utf-8-sig", newline="") as fh:
+                reader = pd.read_csv(
+                    fh, dtype=str, keep_default_na=False, chunksize=_CHUNK_ROWS, index_col=False
+                )
+                for chunk in reader:
+                    chunks.append(chunk)
+                    rows += len(chunk)
+                    bar.update(_position(fh, size), f"{rows:,} rows")
     except pd.errors.EmptyDataError:
-        raise InputError(
-            f"{what} {str(path)!r} is empty; it needs a header row", field=what
-        ) from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as err:
-        raise InputError(
-            f"{what} {str(path)!r} is not a readable CSV file: {err}", field=what
-        ) from None
+        raise error(f"{what} {str(path)!r} is empty; it needs a header row", field=what) from None
+    except (pd.errors.ParserError, pd.errors.ParserWarning):
+        # A row with more fields than the header, or quoting pandas will not read: the
+        # diary reader of magcalc.Intake names the line, or reads the file as it does.
+        head, body = read_csv_table(path, what, error)
+        chunks = [pd.DataFrame(body, columns=range(len(head)), dtype=object)]
+    except UnicodeDecodeError as err:
+        raise error(f"{what} {str(path)!r} is not a readable CSV file: {err}", field=what) from None
     finally:
         bar.update(size, f"{rows:,} rows")
         bar.close()
     out: pd.DataFrame = pd.concat(chunks, ignore_index=True)
+    # The names as written (a repeat stays visible); empty ones keep pandas' unique names.
+    out.columns = pd.Index(
+        [h if h.strip() else f"Unnamed: {i}" for i, h in enumerate(header)], dtype=object
+    )
     return out
 
 
@@ -194,6 +217,8 @@ def _sibling(output: Path, part: str) -> Path:
 
 
 def _write(frame: pd.DataFrame, path: Path) -> None:
+    """Write a result table; CSV cells that a spreadsheet would run as a formula are
+    made text (see :func:`magcalc.batch.spreadsheet_safe`)."""
     if path.suffix.lower() == ".parquet":
         out = frame.copy()
         for column in out.columns:
@@ -201,7 +226,9 @@ def _write(frame: pd.DataFrame, path: Path) -> None:
                 out[column] = out[column].map(lambda v: None if v is None else str(v))
         out.to_parquet(path, index=False)
     else:
-        frame.to_csv(path, index=False)
+        from magcalc.batch import spreadsheet_safe
+
+        spreadsheet_safe(frame).to_csv(path, index=False)
 
 
 # --------------------------------------------------------------------------- command

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -57,6 +59,28 @@ class InputModel(BaseModel):
             super().__init__(**data)
         except ValidationError as err:
             raise as_magcalc_error(err, type(self).error_class) from None
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """
+        A copy, with ``update`` validated as the constructor validates it.
+
+        pydantic's ``model_copy`` sets the updated fields without validation, so
+        ``Supplement(...).model_copy(update={"elemental_mg": -500})`` would be a dose no
+        constructor accepts; here the fields and the update go through
+        :meth:`model_validate` and its errors are ``error_class``.
+
+        Examples
+        --------
+        >>> from magcalc import Supplement
+        >>> Supplement(form="citrate", elemental_mg=200).model_copy(
+        ...     update={"elemental_mg": 100}).elemental_mg
+        100.0
+        """
+        if not update:
+            return super().model_copy(deep=deep)
+        fields = {name: getattr(self, name) for name in type(self).model_fields}
+        copied = copy.deepcopy(fields) if deep else fields
+        return type(self).model_validate({**copied, **update})
 
     @classmethod
     def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:

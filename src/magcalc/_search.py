@@ -155,10 +155,11 @@ def tokens(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=4096)
 def _fold(text: str) -> str:
-    """Letters without their accents (NFKD, combining marks dropped)."""
+    """Letters without their accents (NFD, combining marks dropped). Canonical, not
+    compatibility, decomposition: a superscript "²" stays a symbol, never a digit."""
     import unicodedata
 
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
 # --------------------------------------------------------------------------- portions

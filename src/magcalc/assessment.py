@@ -29,8 +29,10 @@ References
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
+import numbers
 import os
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -42,15 +44,17 @@ from pydantic import BeforeValidator, ConfigDict, Field, PlainSerializer, WithJs
 
 from magcalc._data import data_file
 from magcalc._models import ValueModel
-from magcalc.errors import DiaryError, InputError, MagcalcError
+from magcalc.errors import AmountError, DiaryError, InputError, MagcalcError, SupplementError
 from magcalc.foods import FoodLike, Serving, serving
 from magcalc.people import Person
 from magcalc.references import ReferenceValues, reference_values, within_person_sd
 from magcalc.risks import RiskFactor, risk_factor
 from magcalc.supplements import Supplement, get_form, parse_label
-from magcalc.units import get_registry
+from magcalc.units import get_registry, odd_digit_message, parse_amount, plain_number
 
 __all__ = [
+    "DIARY_COLUMNS",
+    "MAX_CELL_CHARS",
     "Assessment",
     "DayTotal",
     "EffectiveRange",
@@ -322,6 +326,466 @@ class Assessment(_QuantityModel):
         raise InputError(f"kind must be 'sources' or 'days', not {kind!r}", field="kind")
 
 
+# --------------------------------------------------------------------------- diary format
+
+# One format for a single person's diary (Intake.read, from_records, `magcalc assess
+# --diary`) and for many people's (magcalc.batch, `magcalc batch`): the same columns,
+# read by the same functions below, so the same file gives the same numbers both ways.
+DIARY_COLUMNS: dict[str, str] = {
+    "person_id": "whose row it is; a single diary may have one person only",
+    "day": "a whole number (1, 1.0 and '1' are the same day) or a label such as "
+    "'2026-11-25'; empty or 'all' on a supplement row means every recorded day",
+    "food": "an FDC id, NDB number or food name",
+    "amount": "'1/2 cup', '3.5 oz', '1 medium', or a number: grams, or with 'unit' a count",
+    "unit": "the unit of a numeric 'amount' ('cup', 'g', 'medium')",
+    "grams": "the food's weight [g], instead of 'amount'",
+    "supplement": "a supplement form ('citrate') or a Supplement Facts line",
+    "form": "another name for the 'supplement' column",
+    "elemental_mg": "elemental magnesium per serving [mg]",
+    "compound_mg": "mass of the compound per serving [mg]",
+    "servings_per_day": "servings of the supplement a day (default 1)",
+}
+"""The columns a diary may have, and what each holds (names are case-insensitive)."""
+
+# Read only to refuse them on the row: a bare "mg" is ambiguous (elemental or compound).
+BARE_DOSE_COLUMNS = ("mg", "dose", "dose_mg", "amount_mg")
+FOOD_ONLY_COLUMNS = ("amount", "unit", "grams")
+SUPPLEMENT_ONLY_COLUMNS = ("elemental_mg", "compound_mg", "servings_per_day", *BARE_DOSE_COLUMNS)
+ALL_DAYS = ("all", "every", "daily")
+
+MAX_CELL_CHARS = 300
+"""Longest diary cell magcalc reads [characters]: no food name, amount or label is
+longer, and a longer cell (a pasted paragraph, a 1 MB blob) would cost seconds to
+compare with the food table. Such a cell is an error saying so."""
+
+_MAX_INT_DIGITS = 4000  # Python refuses to write (str, repr) an int of over 4,300 digits
+
+EXACT_LIMIT = 2**53
+"""Day numbers and float person ids must be below this: from 2**53 on, a float cannot
+tell neighbouring whole numbers apart (2**53 + 1 is stored as 2**53)."""
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """``repr(value)`` for messages: cut to about `limit` characters, and safe for ints
+    too long to write (Python refuses to print an int of over 4,300 digits)."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int of over 4,300 digits
+        digits = int(value.bit_length() * 0.30103) if isinstance(value, int) else 0
+        return f"a {type(value).__name__} of about {digits:,} digits"
+    return text if len(text) <= limit else text[: limit - 4] + "..." + text[-1]
+
+
+def _blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    if isinstance(value, str):
+        return not value.strip()
+    return type(value).__name__ in ("NAType", "NaTType")  # pandas' missing values
+
+
+def cell_problem(value: Any) -> str | None:
+    """
+    Why a diary cell is too big to read, or None: text over :data:`MAX_CELL_CHARS`
+    characters, or a whole number too long for Python to write as text.
+
+    Examples
+    --------
+    >>> cell_problem("almonds") is None
+    True
+    >>> cell_problem("x" * 1000)
+    'has 1,000 characters; magcalc reads at most 300 in a diary cell: shorten it'
+    """
+    if isinstance(value, str):
+        if len(value) > MAX_CELL_CHARS:
+            return (
+                f"has {len(value):,} characters; magcalc reads at most {MAX_CELL_CHARS} in a "
+                "diary cell: shorten it"
+            )
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        digits = int(abs(value).bit_length() * 0.30103) + 1
+        if digits > _MAX_INT_DIGITS:
+            return (
+                f"is a number of about {digits:,} digits, too long to read (Python writes "
+                "at most 4,300); no id, day or amount is that long"
+            )
+    return None
+
+
+def diary_columns(
+    labels: Iterable[Any], *, where: str = "the diary", extra: Iterable[str] = ()
+) -> tuple[dict[str, Any], list[Any]]:
+    """
+    Check a diary's column names: the known ones by name, and those with no name.
+
+    Parameters
+    ----------
+    labels : iterable
+        The header (CSV), the keys of a row, or a DataFrame's columns.
+    where : str, default 'the diary'
+        How messages name the diary (a file name, "row 3").
+    extra : iterable of str
+        Further column names to accept (magcalc.batch's row-number column).
+
+    Returns
+    -------
+    columns : dict of str to label
+        Normalised name (stripped, lower case) -> the label as given.
+    unnamed : list
+        Labels that are empty: their cells must be empty too (trailing commas).
+
+    Raises
+    ------
+    DiaryError
+        A duplicated column ("amount,amount") or one magcalc does not read ("servings",
+        "notes"): read alongside the others, either would change or be left out of the
+        numbers unseen. The message names the column and suggests the closest known one.
+
+    Examples
+    --------
+    >>> diary_columns(["Day", "food", " amount ", "unit"])[0]
+    {'day': 'Day', 'food': 'food', 'amount': ' amount ', 'unit': 'unit'}
+    >>> diary_columns(["food", "amount", "servings"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    magcalc.errors.DiaryError: ... 'servings' ...; did you mean 'servings_per_day'? ...
+    """
+    import difflib
+
+    known = [*DIARY_COLUMNS, *BARE_DOSE_COLUMNS, *extra]
+    found: dict[str, Any] = {}
+    unnamed: list[Any] = []
+    for label in labels:
+        name = str(label).strip().lower() if label is not None else ""
+        if not name or name.startswith("unnamed: "):  # pandas names empty headers so
+            unnamed.append(label)
+            continue
+        if name in found:
+            raise DiaryError(
+                f"{where} has two columns named {name!r}; keep one (the second would "
+                "silently replace or be replaced by the first)",
+                field=name,
+            )
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            if any(sep in name for sep in ";\t|"):
+                hint = "is the file comma-separated? "
+            raise DiaryError(
+                f"{where} has a column {_shown(str(label))} that magcalc does not read; {hint}"
+                "rename or remove it (a diary's columns are: "
+                f"{', '.join(map(repr, DIARY_COLUMNS))})",
+                field=name,
+            )
+        found[name] = label
+    return found, unnamed
+
+
+def day_of(value: Any) -> tuple[Literal["day", "all", "blank"], Day | None]:
+    """
+    What a diary's day cell says: a day, every day, or nothing.
+
+    Whole numbers are days whatever their type: 1, 1.0, "1", " 1 ", "1.0" and "１" are
+    day 1 (in a single diary and in a batch alike). Other text is a label
+    ("2026-11-25", "mon"); "all", "every" and "daily" mean every recorded day.
+
+    Returns
+    -------
+    ('day', int or str), ('all', None) or ('blank', None)
+
+    Raises
+    ------
+    InputError
+        A number that is not whole, not finite or not below 2**53, a bool, text with
+        characters that look like digits but are not ("²"), or any other type.
+
+    Examples
+    --------
+    >>> day_of(1), day_of(1.0), day_of("1.0"), day_of(" mon "), day_of("all"), day_of("")
+    (('day', 1), ('day', 1), ('day', 1), ('day', 'mon'), ('all', None), ('blank', None))
+    """
+    bad = (
+        f"day must be a whole number or a label such as '2026-11-25', not {_shown(value)}; "
+        "'all' (or an empty day on a supplement row) means every day"
+    )
+    number: float | int
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return "blank", None
+        if text.lower() in ALL_DAYS:
+            return "all", None
+        odd = odd_digit_message(text, "day")
+        if odd is not None:
+            raise InputError(odd, field="day")
+        read = plain_number(text)
+        if read is None:
+            return "day", text
+        number = read
+    elif isinstance(value, bool) or type(value).__name__ == "bool_":
+        raise InputError(bad, field="day")
+    elif isinstance(value, numbers.Integral):
+        number = int(value)
+    elif isinstance(value, numbers.Real):
+        number = float(value)
+        if math.isnan(number):
+            return "blank", None
+    elif _blank(value):
+        return "blank", None
+    else:
+        raise InputError(bad, field="day")
+    if isinstance(number, float) and not (math.isfinite(number) and number.is_integer()):
+        raise InputError(bad, field="day")
+    if abs(number) >= EXACT_LIMIT:
+        raise InputError(
+            f"day {_shown(value)} is too large for a day number (below 2**53); use a label "
+            "such as '2026-11-25'",
+            field="day",
+        )
+    return "day", int(number)
+
+
+def diary_number(value: Any, column: str, unit: str = "mg") -> float:
+    """
+    A number cell of a diary (a dose, servings, grams) as a float.
+
+    Text must be a plain decimal number ("200", "0.5", "1e3"); digits of other scripts,
+    superscripts and words are refused, not guessed.
+
+    Raises
+    ------
+    DiaryError
+        Naming the column and what to write.
+
+    Examples
+    --------
+    >>> diary_number(" 200 ", "elemental_mg"), diary_number(2, "servings_per_day")
+    (200.0, 2.0)
+    """
+    expected = f"{column} must be a number [{unit}]"
+    if isinstance(value, str):
+        odd = odd_digit_message(value.strip(), column)
+        if odd is not None:
+            raise DiaryError(odd, field=column)
+        number = plain_number(value)
+        if number is None:
+            raise DiaryError(f"{expected}, not {_shown(value)}", field=column)
+        return number
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise DiaryError(f"{expected}, not {_shown(value)}", field=column)
+    try:
+        return float(value)
+    except (TypeError, ValueError, OverflowError):  # an int too large for a float
+        raise DiaryError(f"{expected}, not {_shown(value)}", field=column) from None
+
+
+def diary_amount(amount: Any, unit: Any = None) -> Any:
+    """
+    A food row's amount, from its ``amount`` and ``unit`` cells, as :func:`serving`
+    takes it: text such as "1/2 cup", or grams (a bare number).
+
+    With a unit, the amount must be a number alone: ``1`` + ``cup`` is "1 cup", while
+    ``1 oz`` + ``cup`` is refused (which one was meant?).
+
+    Raises
+    ------
+    AmountError
+        An amount with its own unit next to a unit cell, a bool, a unit that is not
+        text, or digits that are not 0-9 ("1²").
+
+    Examples
+    --------
+    >>> diary_amount("1", "cup"), diary_amount(0.5, "cup"), diary_amount("28.35")
+    ('1 cup', '0.5 cup', 28.35)
+    """
+    if isinstance(amount, str):
+        odd = odd_digit_message(amount.strip(), "amount")
+        if odd is not None:
+            raise AmountError(odd)
+    if _blank(unit):
+        if isinstance(amount, str):
+            number = plain_number(amount)
+            return amount.strip() if number is None else number
+        return amount  # grams, a Quantity, or junk that serving() refuses
+    if not isinstance(unit, str):
+        raise AmountError(f"unit must be text such as 'cup' or 'g', not {_shown(unit)}")
+    unit_text = unit.strip()
+    odd = odd_digit_message(unit_text, "unit")
+    if odd is not None:
+        raise AmountError(odd)
+    if isinstance(amount, bool) or type(amount).__name__ == "bool_":
+        raise AmountError(f"amount must be a number, not {amount!r}")
+    if isinstance(amount, numbers.Real):
+        try:
+            number_text = repr(float(amount))
+        except OverflowError:
+            raise AmountError(
+                f"amount {_shown(amount)} is too large to use; give a number such as 0.5"
+            ) from None
+    elif isinstance(amount, str):
+        number_text = amount.strip()
+        try:
+            alone = parse_amount(f"{number_text} g")
+        except MagcalcError:
+            alone = None
+        if alone is None or alone.unit != "gram" or alone.qualifier:
+            raise AmountError(
+                f"amount {_shown(amount)} has its own unit and the unit column says "
+                f"{_shown(unit_text)}; give the number in 'amount' and the unit in 'unit' "
+                "(or all of it in 'amount', e.g. '1/2 cup')"
+            )
+    else:
+        raise AmountError(
+            f"amount must be a number or text such as '1/2 cup', not {type(amount).__name__}"
+        )
+    return f"{number_text} {unit_text}"
+
+
+def person_key(value: Any) -> str:
+    """
+    A person id as the text it is matched by: 7, 7.0, "7" and " 7 " are the same person.
+
+    Raises
+    ------
+    InputError
+        A float id of 2**53 or more (it may be another person's id, rounded), a
+        number too long to write, or a list, dict or other container.
+
+    Examples
+    --------
+    >>> person_key(7), person_key(7.0), person_key(" 7 ")
+    ('7', '7', '7')
+    """
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        problem = cell_problem(int(value))
+        if problem is not None:
+            raise InputError(f"person_id {problem}", field="person_id")
+        return str(int(value))
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        number = float(value)
+        if number.is_integer():
+            if abs(number) >= EXACT_LIMIT:
+                raise InputError(
+                    f"person_id {number!r} is a float of 2**53 or more, which cannot hold every "
+                    "whole number (it may be another person's id, rounded); store ids as "
+                    "text or as integers (e.g. pandas.read_csv(..., dtype={'person_id': str}))",
+                    field="person_id",
+                )
+            return str(int(number))
+        return str(value)
+    if isinstance(value, (list, tuple, dict, set, frozenset)) or not _hashable(value):
+        raise InputError(
+            f"person_id holds a {type(value).__name__} ({_shown(value)}); a cell holds one "
+            "value: text or a number",
+            field="person_id",
+        )
+    return str(value)
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _csv_text(path: Path, what: str, error: type[InputError]) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise error(f"no {what} file at {str(path)!r}") from None
+    except UnicodeDecodeError as err:
+        raise error(f"{str(path)!r} is not UTF-8 text ({err.reason}); save it as UTF-8") from None
+    except OSError as err:
+        raise error(_unreadable(path, err, what)) from None
+
+
+def read_csv_table(
+    path: str | Path, what: str = "diary", error: type[InputError] = DiaryError
+) -> tuple[list[str], list[list[str]]]:
+    """
+    The header and rows of a CSV file, read exactly or refused.
+
+    Every row has as many cells as the header: shorter rows are padded with empty
+    cells, and a row with more (non-empty) fields than the header is an error with its
+    line number, because its cells would be read under the wrong columns ("1,almonds,
+    1,5 oz": an unquoted comma). Empty lines are skipped.
+
+    Parameters
+    ----------
+    path : str or Path
+    what : str, default 'diary'
+        What the file is, for messages.
+    error : type, default DiaryError
+        The error to raise.
+
+    Raises
+    ------
+    DiaryError (or `error`)
+        Missing, unreadable or non-UTF-8 file, a field over the csv module's limit, or a
+        row with more fields than the header.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "diary.csv"
+    >>> _ = path.write_text("day,food,amount\\n1,almonds,1,5 oz\\n")
+    >>> read_csv_table(path)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    magcalc.errors.DiaryError: ...diary.csv' line 2 has 4 fields but the header has 3 ...
+    """
+    path = Path(path)
+    text = _csv_text(path, what, error)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[list[str]] = []
+    try:
+        header = next(reader, [])
+        width = len(header)
+        for fields in reader:
+            if not fields:
+                continue
+            if len(fields) > width:
+                if any(f.strip() for f in fields[width:]):
+                    raise error(
+                        f"{str(path)!r} line {reader.line_num} has {len(fields)} fields but "
+                        f"the header has {width} ({', '.join(header)}): a cell with a comma "
+                        'must be in double quotes ("1,5 oz"); or write 1.5 oz'
+                    )
+                fields = fields[:width]
+            rows.append(fields + [""] * (width - len(fields)))
+    except csv.Error as err:  # e.g. a field over csv's 128 KiB limit
+        raise error(
+            f"{str(path)!r} line {reader.line_num} cannot be read as CSV ({err}); "
+            f"save the {what} as comma-separated text with one entry a line"
+        ) from None
+    return header, rows
+
+
+def read_csv_header(
+    path: str | Path, what: str = "diary", error: type[InputError] = DiaryError
+) -> list[str]:
+    """The header row of a CSV file, read with :func:`read_csv_table`'s rules."""
+    path = Path(path)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            return next(csv.reader(fh), [])
+    except FileNotFoundError:
+        raise error(f"no {what} file at {str(path)!r}") from None
+    except UnicodeDecodeError as err:
+        raise error(f"{str(path)!r} is not UTF-8 text ({err.reason}); save it as UTF-8") from None
+    except csv.Error as err:
+        raise error(f"{str(path)!r} line 1 cannot be read as CSV ({err})") from None
+    except OSError as err:
+        raise error(_unreadable(path, err, what)) from None
+
+
 # --------------------------------------------------------------------------- intake
 
 
@@ -356,16 +820,29 @@ class Intake:
 
     @staticmethod
     def _check_day(day: Any, *, allow_none: bool) -> Day | None:
+        """A day as diaries read it (:func:`day_of`): 1, 1.0 and "1" are day 1."""
         if day is None and allow_none:
             return None
-        if isinstance(day, bool) or not isinstance(day, (int, str)):
+        if isinstance(day, str) and not day.strip():
             raise InputError(
-                f"day must be a whole number or a label such as '2026-11-25', not {day!r}",
+                "day label is empty; give a day number or a label such as '2026-11-25'",
                 field="day",
             )
-        if isinstance(day, str) and not day.strip():
-            raise InputError("day label is empty", field="day")
-        return day.strip() if isinstance(day, str) else day
+        kind, value = day_of(day)
+        if kind == "day":
+            return value
+        if kind == "all":
+            if allow_none:
+                return None
+            raise InputError(
+                f"a food needs a day: {day!r} (every day) is for supplements; give a day "
+                "number or a label such as '2026-11-25'",
+                field="day",
+            )
+        raise InputError(
+            f"day must be a whole number or a label such as '2026-11-25', not {_shown(day)}",
+            field="day",
+        )
 
     def add_food(self, food: FoodLike, amount: Any = None, *, day: Day = 1) -> Serving:
         """
@@ -395,8 +872,7 @@ class Intake:
         """Add an already resolved :class:`~magcalc.foods.Serving` (e.g. from FDC)."""
         checked = self._check_day(day, allow_none=False)
         assert checked is not None
-        if not isinstance(item, Serving):
-            raise InputError(f"expected a Serving, not {type(item).__name__}", field="item")
+        _check_serving(item)
         self._foods.append((checked, item))
         return item
 
@@ -419,6 +895,7 @@ class Intake:
                 f"expected a Supplement or a label line, not {type(supplement).__name__}",
                 field="supplement",
             )
+        _check_supplement(supplement)
         self._supplements.append((self._check_day(day, allow_none=True), supplement))
         return supplement
 
@@ -452,15 +929,22 @@ class Intake:
         """
         Build an intake from diary rows.
 
-        Each row has ``day`` (optional, default 1) and either ``food`` + ``amount`` (text
-        such as "1/2 cup", or grams) or ``supplement`` (a form name or a label line) with
-        ``elemental_mg`` or ``compound_mg`` and optional ``servings_per_day``. A supplement
-        row with ``day`` empty or "all" counts on every recorded day.
+        The columns are those of :data:`DIARY_COLUMNS`, as in a batch diary
+        (:func:`magcalc.batch.assess_frame`): ``day`` (a whole number or a label; a row
+        without a ``day`` key is day 1), and either ``food`` with ``amount`` (text such
+        as "1/2 cup", or a number with ``unit``: ``1`` + ``cup``; a bare number is grams)
+        or ``grams``, or ``supplement`` (a form name or a label line; ``form`` is the
+        same column) with ``elemental_mg`` or ``compound_mg`` and optional
+        ``servings_per_day``. A supplement row with ``day`` empty or "all" counts on
+        every recorded day. A ``person_id`` column may name one person.
 
         Raises
         ------
         DiaryError
-            Naming the row (1-based, header excluded) and what to fix.
+            Naming the row (1-based, header excluded) and what to fix: an unknown,
+            misspelt or duplicated column, a cell that belongs to the other kind of row
+            (``servings_per_day`` on a food row), a food row with an empty day, rows of
+            several people, a cell over :data:`MAX_CELL_CHARS` characters, ...
         """
         if isinstance(records, (str, bytes, Mapping)) or not isinstance(records, Iterable):
             raise DiaryError(
@@ -470,56 +954,91 @@ class Intake:
                 field="records",
             )
         intake = cls()
+        people: dict[str, int] = {}
         for number, row in enumerate(records, start=1):
             try:
-                intake._add_record(row)
+                who = intake._add_record(row)
             except MagcalcError as err:
                 raise DiaryError(f"row {number}: {err}", field=getattr(err, "field", None)) from err
+            if who is not None:
+                people.setdefault(who, number)
+        if len(people) > 1:
+            (first, _), (second, at) = list(people.items())[:2]
+            raise DiaryError(
+                f"row {at}: person_id {second!r} is another person than {first!r}; this "
+                "diary is one person's: assess several people with magcalc.batch.assess_frame "
+                "or `magcalc batch`",
+                field="person_id",
+            )
         if not len(intake):
             raise DiaryError("the diary has no rows; add foods or supplements")
         return intake
 
-    def _add_record(self, row: Mapping[str, Any]) -> None:
+    def _add_record(self, row: Mapping[str, Any]) -> str | None:
+        """Add one diary row; returns its person id (as text) or None."""
         if not isinstance(row, Mapping):
             raise DiaryError(f"a diary row must be a mapping of column -> value, not {row!r}")
-        clean = {
-            str(k).strip().lower(): (v.strip() if isinstance(v, str) else v)
-            for k, v in row.items()
-            if k is not None
-        }
-        clean = {k: v for k, v in clean.items() if v not in ("", None)}
-        day_raw = clean.get("day", 1)
-        food, supp = clean.get("food"), clean.get("supplement")
+        if None in row:  # csv.DictReader puts the fields beyond the header here
+            raise DiaryError(
+                "the row has more fields than the header: a cell with a comma must be in "
+                'double quotes ("1,5 oz"); or write 1.5 oz'
+            )
+        columns, unnamed = diary_columns(row, where="the row")
+        for label in unnamed:
+            if not _blank(row[label]):
+                raise DiaryError(
+                    f"the row has {_shown(row[label])} under a column with no name; name the "
+                    "column or empty the cell"
+                )
+        clean: dict[str, Any] = {}
+        for name, label in columns.items():
+            value = row[label]
+            problem = cell_problem(value)
+            if problem is not None:
+                raise DiaryError(f"{name} {problem}", field=name)
+            # None and empty text are empty cells; NaN in a record is a value to refuse.
+            if value is not None and not (isinstance(value, str) and not value.strip()):
+                clean[name] = value.strip() if isinstance(value, str) else value
+        who = person_key(clean["person_id"]) if "person_id" in clean else None
+        food = clean.get("food")
+        supp = clean.get("supplement", clean.get("form"))
+        if "supplement" in clean and "form" in clean:
+            raise DiaryError(
+                "give the supplement in 'supplement' or in 'form', not both", field="form"
+            )
         if food is not None and supp is not None:
             raise DiaryError("a row has either 'food' or 'supplement', not both", field="food")
         if food is not None:
-            if "amount" not in clean:
+            for name in SUPPLEMENT_ONLY_COLUMNS:
+                if name in clean:
+                    raise DiaryError(
+                        f"'{name}' is for supplement rows, and this is a food row; give the "
+                        "food's amount in 'amount' (e.g. '2 cups') or put the supplement on "
+                        "its own row",
+                        field=name,
+                    )
+            # A row without a day column is day 1; an empty day cell is no day.
+            kind, day = day_of(clean.get("day")) if "day" in columns else ("day", 1)
+            if kind != "day" or day is None:
                 raise DiaryError(
-                    "food row has no 'amount'; write e.g. '1/2 cup' or '100 g'", field="amount"
+                    "a food row needs a day (a number or a label such as '2026-11-25'); "
+                    "'all' and empty days are for supplements",
+                    field="day",
                 )
-            day = _parse_day(day_raw)
-            if day is None:
-                raise DiaryError("a food row needs a day (number or label)", field="day")
-            amount = clean["amount"]
-            if isinstance(amount, str) and _is_number(amount):
-                amount = float(amount)
-            self.add_food(food, amount, day=day)
-            return
+            self.add_food(_diary_food(food), _food_amount(clean), day=day)
+            return who
         if supp is not None:
-            day_or_all = _parse_day(clean.get("day"))
-            elemental, compound = clean.get("elemental_mg"), clean.get("compound_mg")
-            if elemental is None and compound is None:
-                self.add_supplement(parse_label(str(supp)), day=day_or_all)
-                return
-            kwargs: dict[str, Any] = {"form": supp}
-            if elemental is not None:
-                kwargs["elemental_mg"] = _number(elemental, "elemental_mg")
-            if compound is not None:
-                kwargs["compound_mg"] = _number(compound, "compound_mg")
-            if "servings_per_day" in clean:
-                kwargs["servings_per_day"] = _number(clean["servings_per_day"], "servings_per_day")
-            self.add_supplement(Supplement(**kwargs), day=day_or_all)
-            return
+            for name in FOOD_ONLY_COLUMNS:
+                if name in clean:
+                    raise DiaryError(
+                        f"'{name}' is for food rows, and this is a supplement row; give the "
+                        "dose in elemental_mg or compound_mg",
+                        field=name,
+                    )
+            kind, day = day_of(clean.get("day"))
+            taken_on = day if kind == "day" else None
+            self.add_supplement(_diary_supplement(supp, clean), day=taken_on)
+            return who
         raise DiaryError(
             "a row needs a 'food' (with 'amount') or a 'supplement' column; "
             f"got columns {sorted(clean)}",
@@ -529,35 +1048,30 @@ class Intake:
     @classmethod
     def read_csv(cls, path: str | Path) -> Intake:
         """
-        Read a diary CSV with columns day, food, amount, supplement, elemental_mg,
-        compound_mg, servings_per_day (see :meth:`from_records`).
+        Read a diary CSV whose columns are those of :data:`DIARY_COLUMNS` (day, food,
+        amount, unit, grams, supplement, elemental_mg, compound_mg, servings_per_day; see
+        :meth:`from_records`): the format of ``magcalc batch`` too.
+
+        Raises
+        ------
+        DiaryError
+            An unreadable file, a column that is unknown, misspelt or duplicated, a line
+            with more fields than the header (an unquoted comma: "1,almonds,1,5 oz"),
+            or a bad row; the message names the column, line or row.
         """
         path = _diary_path(path)
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise DiaryError(f"no diary file at {str(path)!r}") from None
-        except UnicodeDecodeError as err:
-            raise DiaryError(
-                f"{str(path)!r} is not UTF-8 text ({err.reason}); save it as UTF-8"
-            ) from None
-        except OSError as err:
-            raise DiaryError(_unreadable(path, err)) from None
-        reader = csv.DictReader(text.splitlines())
-        try:
-            columns = {c.strip().lower() for c in (reader.fieldnames or [])}
-            rows = list(reader)
-        except csv.Error as err:  # e.g. a field over csv's 128 KiB limit (issue 7)
-            raise DiaryError(
-                f"{str(path)!r} line {reader.reader.line_num} cannot be read as CSV ({err}); "
-                "save the diary as comma-separated text with one entry a line"
-            ) from None
-        if not columns & {"food", "supplement"}:
+        header, rows = read_csv_table(path)
+        columns = {str(c).strip().lower() for c in header}
+        if not columns & {"food", "supplement", "form"}:
             raise DiaryError(
                 f"{str(path)!r} has no 'food' or 'supplement' column (found: "
-                f"{', '.join(sorted(columns)) or 'none'}); is it comma-separated with a header?"
+                f"{', '.join(sorted(c for c in columns if c)) or 'none'}); is it comma-separated "
+                "with a header?"
             )
-        return cls.from_records(rows)
+        # Empty header cells get pandas' names, so that each keeps its own column.
+        header = [c if c.strip() else f"Unnamed: {i}" for i, c in enumerate(header)]
+        diary_columns(header, where=repr(str(path)))
+        return cls.from_records(dict(zip(header, row, strict=True)) for row in rows)
 
     @classmethod
     def read_json(cls, path: str | Path) -> Intake:
@@ -598,40 +1112,57 @@ def _diary_path(path: Any) -> Path:
     return Path(path)
 
 
-def _unreadable(path: Path, err: OSError) -> str:
+def _unreadable(path: Path, err: OSError, what: str = "diary") -> str:
     return (
-        f"cannot read the diary {str(path)!r} ({err.strerror or err}); give a readable "
+        f"cannot read the {what} {str(path)!r} ({err.strerror or err}); give a readable "
         ".csv or .json file"
     )
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+def _diary_food(food: Any) -> Any:
+    """A food cell; an id written with digits that are not 0-9 ("²", "①") is refused."""
+    if isinstance(food, str) and food.isdigit():
+        odd = odd_digit_message(food, "food")
+        if odd is not None:
+            raise DiaryError(f"{odd}; or give the food's name", field="food")
+    return food
 
 
-def _number(value: Any, field: str) -> float:
-    if isinstance(value, bool):
-        raise DiaryError(f"{field} must be a number, not {value!r}", field=field)
-    try:
-        return float(value)
-    except (TypeError, ValueError, OverflowError):
-        raise DiaryError(f"{field} must be a number [mg], not {value!r}", field=field) from None
+def _food_amount(clean: Mapping[str, Any]) -> Any:
+    """A food row's amount as serving() takes it, from 'amount' (+ 'unit') or 'grams'."""
+    if "grams" in clean:
+        if "amount" in clean or "unit" in clean:
+            raise DiaryError(
+                "give either 'amount' (with an optional 'unit') or 'grams', not both",
+                field="grams",
+            )
+        return diary_number(clean["grams"], "grams", "g")
+    if "amount" not in clean:
+        raise DiaryError(
+            "food row has no 'amount'; write e.g. '1/2 cup' or '100 g' (or give 'grams')",
+            field="amount",
+        )
+    return diary_amount(clean["amount"], clean.get("unit"))
 
 
-def _parse_day(value: Any) -> Day | None:
-    if value is None or (isinstance(value, str) and value.lower() in ("", "all", "every", "daily")):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
-    if isinstance(value, (int, str)) and not isinstance(value, bool):
-        return value
-    raise DiaryError(f"day must be a whole number or a label, not {value!r}", field="day")
+def _diary_supplement(form: Any, clean: Mapping[str, Any]) -> Supplement:
+    """A supplement row's dose, as magcalc.batch reads it."""
+    for bare in BARE_DOSE_COLUMNS:
+        if bare in clean:
+            Supplement(form=form, **{bare: clean[bare]})  # raises: a bare mg is ambiguous
+    kwargs: dict[str, Any] = {}
+    if "servings_per_day" in clean:
+        kwargs["servings_per_day"] = diary_number(
+            clean["servings_per_day"], "servings_per_day", "servings a day"
+        )
+    elemental, compound = clean.get("elemental_mg"), clean.get("compound_mg")
+    if elemental is None and compound is None:
+        return parse_label(str(form), **kwargs)
+    if elemental is not None:
+        kwargs["elemental_mg"] = diary_number(elemental, "elemental_mg")
+    if compound is not None:
+        kwargs["compound_mg"] = diary_number(compound, "compound_mg")
+    return Supplement(form=form, **kwargs)
 
 
 # --------------------------------------------------------------------------- assessment
@@ -730,6 +1261,11 @@ def assess(
         raise InputError(f"person must be a Person, not {type(person).__name__}", field="person")
     if not len(intake):
         raise InputError("the intake is empty; add foods or supplements first", field="intake")
+    # Checked where used: a copy or model_construct() can hold what no constructor takes.
+    for _, supplement in intake.supplements:
+        _check_supplement(supplement)
+    for _, item in intake.foods:
+        _check_serving(item)
     refs = reference_values(person, framework=framework)
     days = intake.days
     n = len(days)
@@ -914,6 +1450,76 @@ def assess(
         references=refs,
         risk_factors=risks,
     )
+
+
+def _check_supplement(supplement: Any) -> None:
+    """
+    Refuse a supplement whose amounts no constructor would accept (negative, NaN,
+    infinite, both or neither basis, an unknown form): pydantic's ``model_construct``
+    and copies that skip validation can make one.
+    """
+    if not isinstance(supplement, Supplement):
+        raise InputError(
+            f"expected a Supplement, not {type(supplement).__name__}", field="supplement"
+        )
+    fix = "build it with Supplement(...) or .model_copy(update=...), which check the amounts"
+    form: Any = getattr(supplement, "form", None)
+    name = getattr(supplement, "label", None) or f"magnesium {form}"
+    get_form(form)
+    for field in ("elemental_mg", "compound_mg", "servings_per_day"):
+        value = getattr(supplement, field, None)
+        if value is None and field != "servings_per_day":
+            continue
+        if not _finite_non_negative(value):
+            raise SupplementError(
+                f"supplement {name!r} has {field}={_shown(value)}; it must be a finite, "
+                f"non-negative number: {fix}",
+                field=field,
+            )
+    if (getattr(supplement, "elemental_mg", None) is None) == (
+        getattr(supplement, "compound_mg", None) is None
+    ):
+        raise SupplementError(
+            f"supplement {name!r} must have exactly one of elemental_mg and compound_mg: {fix}",
+            field="elemental_mg",
+        )
+    if supplement.servings_per_day == 0:
+        raise SupplementError(
+            f"supplement {name!r} has servings_per_day=0: leave it out instead",
+            field="servings_per_day",
+        )
+    per_day = supplement.elemental_mg_per_day
+    if not (math.isfinite(per_day) and per_day >= 0):
+        raise SupplementError(
+            f"supplement {name!r} gives {per_day!r} mg a day: {fix}", field="elemental_mg"
+        )
+
+
+def _check_serving(item: Any) -> None:
+    """Refuse a food entry with negative, NaN or infinite grams or magnesium."""
+    if not isinstance(item, Serving):
+        raise InputError(f"expected a Serving, not {type(item).__name__}", field="item")
+    for field in ("grams", "magnesium_mg"):
+        value = getattr(item, field, None)
+        if value is None and field == "magnesium_mg":
+            continue  # unknown, reported, never 0
+        if not _finite_non_negative(value):
+            name = getattr(getattr(item, "food", None), "description", "a food")
+            raise InputError(
+                f"the entry {name!r} has {field}={_shown(value)}; it must be a finite, "
+                "non-negative number: make entries with magcalc.serving(...)",
+                field=field,
+            )
+
+
+def _finite_non_negative(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return False
+    try:
+        number = float(value)
+    except OverflowError:  # an int too large for a float
+        return False
+    return math.isfinite(number) and number >= 0
 
 
 def _ear_conclusion(probability: float, n: int) -> str:

@@ -60,6 +60,21 @@ except ImportError as _missing:  # pragma: no cover - tested in a subprocess wit
 
     raise MissingDependencyError("pandas", "pandas") from _missing
 
+from magcalc.assessment import (
+    FOOD_ONLY_COLUMNS,
+    MAX_CELL_CHARS,
+    SUPPLEMENT_ONLY_COLUMNS,
+    _diary_food,
+    _diary_supplement,
+    _hashable,
+    _shown,
+    cell_problem,
+    day_of,
+    diary_amount,
+    diary_columns,
+    diary_number,
+    person_key,
+)
 from magcalc.errors import (
     AmountError,
     DiaryError,
@@ -70,6 +85,7 @@ from magcalc.errors import (
     UnknownFoodError,
     UnknownFormError,
 )
+from magcalc.units import plain_number
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -89,6 +105,7 @@ __all__ = [
     "partition_meta",
     "prepare_people",
     "prevalence",
+    "spreadsheet_safe",
 ]
 
 ErrorsMode = Literal["raise", "report"]
@@ -131,7 +148,6 @@ ROW_COLUMN = "_magcalc_row"
 """Optional diary column with the row numbers to report (set by :func:`assess_dask`)."""
 
 _BARE_DOSE = ("mg", "dose", "dose_mg", "amount_mg")
-_ALL_DAYS = ("all", "every", "daily")
 _TRUE = {"true", "t", "yes", "y", "1"}
 _FALSE = {"false", "f", "no", "n", "0"}
 
@@ -258,6 +274,11 @@ def _columns(frame: pd.DataFrame, name: str) -> dict[str, Hashable]:
     return found
 
 
+def _diary_cols(diary: pd.DataFrame) -> tuple[dict[str, Hashable], list[Hashable]]:
+    """The diary's columns by name, and those with no name (see diary_columns)."""
+    return diary_columns(diary.columns, extra=(ROW_COLUMN,))
+
+
 def _is_blank(value: Any) -> bool:
     if value is None or value is pd.NA:
         return True
@@ -269,37 +290,39 @@ def _is_blank(value: Any) -> bool:
 
 
 def _text(value: Any) -> str:
-    """A cell as text for the error table ('' when missing)."""
+    """A cell as text for the error table ('' when missing; cut when too long)."""
     if _is_blank(value):
         return "" if not isinstance(value, str) else value
-    return str(value)
-
-
-def _is_number_text(text: str) -> bool:
+    if cell_problem(value) is not None:
+        return _shown(value, MAX_CELL_CHARS)
     try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+        return str(value)
+    except ValueError:  # pragma: no cover - ints too long to write are caught above
+        return _shown(value)
 
 
 def _number(value: Any, column: str) -> float:
     """A cell as a float, as :meth:`magcalc.Intake.from_records` reads it."""
-    if isinstance(value, bool):
-        raise DiaryError(f"{column} must be a number, not {value!r}", field=column)
-    try:
-        return float(value.strip() if isinstance(value, str) else value)
-    except (TypeError, ValueError, OverflowError):
-        raise DiaryError(f"{column} must be a number [mg], not {value!r}", field=column) from None
+    return diary_number(value, column)
 
 
 def _id_key(value: Any) -> str:
-    """Person ids match as text: 7, 7.0 and '7' are the same person."""
+    """Person ids match as text: 7, 7.0 and '7' are the same person (see person_key)."""
+    return person_key(value)
+
+
+def _cut(value: Any) -> str:
+    """A cell that could not be read, as text for the error table: cut to the cap."""
     if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+        return value if len(value) <= MAX_CELL_CHARS else value[:MAX_CELL_CHARS] + "..."
+    return _shown(value, MAX_CELL_CHARS)
+
+
+def _display_id(value: Any) -> Any:
+    """A person id for the error table: as given, unless too long to write or hold."""
+    if cell_problem(value) is not None or not _hashable(value):
+        return _shown(value)
+    return value
 
 
 @dataclass
@@ -367,14 +390,84 @@ class _Factor:
         return np.asarray(self.per_value(_text, ""), dtype=object)
 
 
-def _id_keys(values: pd.Series[Any] | pd.Index[Any]) -> npt.NDArray[np.object_]:
-    """Person ids as text keys (see :func:`_id_key`), vectorised where the dtype allows."""
+def _clean_factor(
+    series: pd.Series[Any] | None, n: int
+) -> tuple[_Factor, npt.NDArray[np.intp], list[str]]:
+    """
+    A column factorised, with the cells that cannot be read left out as missing; and
+    the rows of those cells with why, in row order (both empty for a clean column).
+
+    Such cells are lists, dicts and other unhashable values (pandas cannot factorise
+    them), text over :data:`~magcalc.assessment.MAX_CELL_CHARS` characters (comparing a
+    1 MB cell with the food table costs seconds) and ints too long to write. A clean
+    column costs one factorisation and, for text, one length per distinct value.
+    """
+    none = np.zeros(0, dtype=np.intp)
+    if series is None:
+        return _Factor.of(None, n), none, []
+    why: dict[int, str] = {}
+    try:
+        fac = _Factor.of(series, n)
+    except TypeError:  # unhashable cells
+        values = series.to_numpy(dtype=object).copy()
+        for i, v in enumerate(values.tolist()):
+            if not _hashable(v):
+                why[i] = (
+                    f"holds a {type(v).__name__} ({_shown(v)}); a cell holds one value: text "
+                    "or a number"
+                )
+                values[i] = None
+        fac = _Factor.of(pd.Series(values, dtype=object), n)
+    if fac._is_text():
+        lengths = np.asarray(fac.index.str.len(), dtype=float)
+        suspects: Iterable[int] = np.flatnonzero(lengths > MAX_CELL_CHARS).tolist()
+    else:
+        suspects = range(len(fac.index))
+    problems = {k: p for k in suspects if (p := cell_problem(fac.uniques[k])) is not None}
+    if problems:
+        bad_u = np.zeros(len(fac.index) + 1, dtype=bool)
+        bad_u[list(problems)] = True
+        rows = np.flatnonzero(bad_u[fac.codes])
+        for i in rows.tolist():
+            why[i] = problems[int(fac.codes[i])]
+        values = _values(fac)
+        values[rows] = None
+        fac = _Factor.of(pd.Series(values, dtype=object), n)
+    if not why:
+        return fac, none, []
+    order = sorted(why)
+    return fac, np.asarray(order, dtype=np.intp), [why[i] for i in order]
+
+
+def _values(fac: _Factor) -> npt.NDArray[np.object_]:
+    """Per row: the cell as a Python object (None when missing)."""
+    values: npt.NDArray[np.object_] = np.append(
+        np.asarray(fac.index, dtype=object), np.array([None], dtype=object)
+    )[fac.codes]
+    return values
+
+
+def _id_keys(
+    values: pd.Series[Any] | pd.Index[Any],
+) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.object_]]:
+    """
+    Person ids as text keys (see :func:`_id_key`), vectorised where the dtype allows, and
+    per id why it cannot be matched exactly (None where it can).
+    """
     series = pd.Series(np.asarray(values, dtype=object) if values.dtype == object else values)
+    fine = np.full(len(series), None, dtype=object)
     if series.dtype != object and pd.api.types.is_string_dtype(series.dtype):
-        return np.asarray(series.str.strip(), dtype=object)
+        return np.asarray(series.str.strip(), dtype=object), fine
     if pd.api.types.is_integer_dtype(series.dtype):
-        return np.asarray(series.astype(str), dtype=object)
-    return np.asarray([_id_key(v) for v in series.tolist()], dtype=object)
+        return np.asarray(series.astype(str), dtype=object), fine
+    keys = np.full(len(series), None, dtype=object)
+    problems = fine.copy()
+    for i, v in enumerate(series.tolist()):
+        try:
+            keys[i] = _id_key(v)
+        except MagcalcError as err:
+            problems[i] = str(err)
+    return keys, problems
 
 
 def _combine(*codes: npt.NDArray[np.intp]) -> tuple[npt.NDArray[np.int64], int]:
@@ -440,6 +533,9 @@ class _ErrorLog:
 
     def __post_init__(self) -> None:
         self.bad = np.zeros(self.n, dtype=bool)
+        # Rows with a cell that could not be read at all: reported once, and left out of
+        # later checks, which would see the cell as empty.
+        self.unusable = np.zeros(self.n, dtype=bool)
 
     def add(
         self,
@@ -455,7 +551,7 @@ class _ErrorLog:
         distinct value, indexed by the per-row ``codes`` (or one reason/exception).
         Only the rejected rows are ever indexed, so a clean column costs nothing here.
         """
-        positions = np.flatnonzero(mask)
+        positions = np.flatnonzero(mask & ~self.unusable)
         if not len(positions):
             return
         self.bad[positions] = True
@@ -482,10 +578,38 @@ class _ErrorLog:
         excs: npt.NDArray[np.object_],
     ) -> None:
         """Reject the rows at ``positions``; the other arrays are given at those rows."""
+        keep = ~self.unusable[positions]
+        if not keep.all():
+            positions, values, reasons, excs = (
+                positions[keep],
+                values[keep],
+                reasons[keep],
+                excs[keep],
+            )
         if not len(positions):
             return
         self.bad[positions] = True
         self.chunks.append(_Chunk(positions, column, values, reasons, excs, len(self.chunks)))
+
+    def unreadable(
+        self,
+        positions: npt.NDArray[np.intp],
+        why: list[str],
+        column: str,
+        raw: pd.Series[Any],
+    ) -> None:
+        """Reject the rows at `positions`, whose cell in `column` could not be read."""
+        keep = ~self.unusable[positions]
+        positions = positions[keep]
+        if not len(positions):
+            return
+        why = [w for w, k in zip(why, keep.tolist(), strict=True) if k]
+        reasons = np.asarray([f"{column} {w}" for w in why], dtype=object)
+        cells = raw.iloc[positions].tolist()
+        values = np.asarray([_cut(v) for v in cells], dtype=object)
+        excs = np.asarray([DiaryError(str(r), field=column) for r in reasons], dtype=object)
+        self.add_at(positions, column, values, reasons, excs)
+        self.unusable[positions] = True
 
     def first(self) -> tuple[int, _Chunk, int] | None:
         best: tuple[int, int, _Chunk, int] | None = None
@@ -565,8 +689,9 @@ def _age(value: Any) -> Any:
     if _is_blank(value):
         return None
     if isinstance(value, str):
-        text = value.strip()
-        return float(text) if _is_number_text(text) else text
+        # Digits 0-9 only: float() would read "٣٤" and "3_4" as 34.
+        number = plain_number(value)
+        return value.strip() if number is None else number
     if isinstance(value, (np.integer, np.floating)):
         return float(value)
     return value
@@ -654,16 +779,25 @@ def prepare_people(
     n = len(people)
     ids = people[cols["person_id"]]
     id_list = ids.tolist()
-    keys_arr = _id_keys(ids)
+    keys_arr, id_problem = _id_keys(ids)
     blank_id = np.asarray(ids.isna(), dtype=bool) | (keys_arr == "")
-    dup = np.asarray(pd.Series(keys_arr).duplicated(keep=False), dtype=bool) & ~blank_id
+    bad_id = _failed(id_problem) & ~blank_id
+    unusable = blank_id | bad_id
+    dup = np.asarray(pd.Series(keys_arr).duplicated(keep=False), dtype=bool) & ~unusable
     keys: dict[str, int] = {}
-    for i in np.flatnonzero(~blank_id)[::-1].tolist():  # reversed: the first row wins
+    for i in np.flatnonzero(~unusable)[::-1].tolist():  # reversed: the first row wins
         keys[str(keys_arr[i])] = i
 
     labels = [age_label, cols.get("age_months"), cols["sex"], cols.get("pregnant")]
     labels.append(cols.get("lactating"))
-    factors = [_Factor.of(None if lb is None else people[lb], n) for lb in labels]
+    cleaned = [_clean_factor(None if lb is None else people[lb], n) for lb in labels]
+    factors = [fac for fac, _, _ in cleaned]
+    # A cell that cannot be read (a list, 1 MB of text): the person's row is refused.
+    unreadable = np.full(n, None, dtype=object)
+    for lb, (_, rows, why) in zip(labels, cleaned, strict=True):
+        for i, text in zip(rows.tolist(), why, strict=True):
+            if unreadable[i] is None:
+                unreadable[i] = (str(lb), f"{lb} {text}")
     normal = [_age, _age, lambda v: v, _flag, _flag]
     missing = [None, None, None, False, False]
     per_u = [f.per_value(fn, m) for f, fn, m in zip(factors, normal, missing, strict=True)]
@@ -727,17 +861,24 @@ def prepare_people(
 
     errs: list[tuple[int, str, str, BaseException]] = []  # position, column, reason, exc
     bad_profile = _failed(profile_err)[codes] if n else np.zeros(0, dtype=bool)
-    for i in np.flatnonzero(blank_id | dup | bad_profile).tolist():
+    bad_cell = _failed(unreadable)
+    for i in np.flatnonzero(unusable | dup | bad_profile | bad_cell).tolist():
         if blank_id[i]:
             exc: BaseException = PersonError("person_id is empty", field="person_id")
             col = names["person_id"]
+        elif bad_id[i]:
+            exc = PersonError(str(id_problem[i]), field="person_id")
+            col = names["person_id"]
         elif dup[i]:
             exc = PersonError(
-                f"person_id {id_list[i]!r} appears more than once in people (first at row "
-                f"{keys[str(keys_arr[i])] + 1}); give each person one row",
+                f"person_id {_shown(id_list[i])} appears more than once in people (first at "
+                f"row {keys[str(keys_arr[i])] + 1}); give each person one row",
                 field="person_id",
             )
             col = names["person_id"]
+        elif bad_cell[i]:
+            col, text = unreadable[i]
+            exc = PersonError(text, field=col)
         else:
             exc = profile_err[codes[i]]
             col = _field_column(getattr(exc, "field", None), names)
@@ -753,12 +894,12 @@ def prepare_people(
     if errs and mode == "raise":
         i, col, text, exc = errs[0]
         raise PersonError(
-            f"people row {i + 1} (person_id {id_list[i]!r}): {text}", field=col
+            f"people row {i + 1} (person_id {_shown(id_list[i])}): {text}", field=col
         ) from exc
     error_frame = _error_frame(
         "people",
         [i + 1 for i, *_ in errs],
-        [id_list[i] for i, *_ in errs],
+        [_display_id(id_list[i]) for i, *_ in errs],
         [c for _, c, _, _ in errs],
         [_text_cell(people, c, i) for i, c, _, _ in errs],
         [t for _, _, t, _ in errs],
@@ -821,7 +962,7 @@ def _resolve_food(table: FoodTable, value: Any) -> Food:
         raise UnknownFoodError(value, ["an FDC id (whole number), an NDB number or a food name"])
     if not isinstance(value, str):
         return table.resolve(value)
-    text = value.strip()
+    text = _diary_food(value.strip())  # an id with digits that are not 0-9 is refused
     if not text or text.isdigit():
         return table.resolve(text)
     hit = _text_foods.get(text)
@@ -849,25 +990,23 @@ class _Spec:
 
 
 def _parse_amount_cell(amount: Any, unit: Any) -> tuple[float, _Spec, str]:
-    """(value, spec, text) for a food row's amount (and unit) cells."""
+    """(value, spec, text) for a food row's amount (and unit) cells, read as
+    :meth:`magcalc.Intake.from_records` reads them."""
     from magcalc.units import parse_amount
 
-    if not _is_blank(unit):
-        if isinstance(amount, bool):
-            raise AmountError(f"amount must be a number or text, not {amount!r}")
-        number = repr(float(amount)) if isinstance(amount, (float, np.floating)) else str(amount)
-        text = f"{number.strip()} {str(unit).strip()}"
-        parsed = parse_amount(text)
-    elif isinstance(amount, str):
-        text = amount.strip()
-        if _is_number_text(text):
-            return _grams(float(text), amount), _Spec("gram", "mass", ""), text
-        parsed = parse_amount(text)
+    value = diary_amount(amount, None if _is_blank(unit) else unit)
+    if isinstance(value, str):
+        parsed = parse_amount(value)
+    elif isinstance(amount, str):  # a number written as text: grams
+        return _grams(float(value), amount), _Spec("gram", "mass", ""), amount.strip()
     elif isinstance(amount, (bool, np.bool_)):
         raise AmountError("amount must be text, a pint Quantity or grams as a number, not a bool")
     elif isinstance(amount, (int, float, np.integer, np.floating)):
-        value = float(amount)
-        return _grams(value, amount), _Spec("gram", "mass", ""), f"{value:g} g"
+        try:
+            grams = float(amount)
+        except OverflowError:  # an int too large for a float
+            grams = math.inf
+        return _grams(grams, amount), _Spec("gram", "mass", ""), f"{grams:g} g"
     else:
         raise AmountError(
             f"amount must be text ('1/2 cup') or grams as a number, not {type(amount).__name__}"
@@ -877,7 +1016,7 @@ def _parse_amount_cell(amount: Any, unit: Any) -> tuple[float, _Spec, str]:
 
 def _grams(value: float, shown: Any) -> float:
     if math.isnan(value) or math.isinf(value) or value < 0:
-        raise AmountError(f"amount {shown!r} [g] must be a finite, non-negative number")
+        raise AmountError(f"amount {_shown(shown)} [g] must be a finite, non-negative number")
     return value
 
 
@@ -902,19 +1041,14 @@ def _portion_factors(food: Food, spec: _Spec, text: str) -> tuple[float, float, 
 
 
 def _day_value(value: Any) -> tuple[str, Any]:
-    """('day', int|str), ('all', None), ('blank', None) or ('bad', DiaryError)."""
+    """('day', int|str), ('all', None), ('blank', None) or ('bad', error): the day as
+    :func:`magcalc.assessment.day_of` reads it (1, 1.0 and "1" are day 1)."""
     if _is_blank(value):
         return "blank", None
-    if isinstance(value, str):
-        text = value.strip()
-        if text.lower() in _ALL_DAYS:
-            return "all", None
-        return "day", int(text) if text.isdigit() else text
-    if isinstance(value, (float, np.floating)) and float(value).is_integer():
-        return "day", int(value)
-    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
-        return "day", int(value)
-    return "bad", DiaryError(f"day must be a whole number or a label, not {value!r}", field="day")
+    try:
+        return day_of(value)
+    except MagcalcError as err:
+        return "bad", err
 
 
 def _day_series(values: npt.NDArray[np.object_]) -> pd.Series[Any]:
@@ -947,30 +1081,21 @@ def _supplement_mg(
     compound: Any,
     servings: Any,
     bare: tuple[str, Any] | None,
-    columns: dict[str, str],
 ) -> float:
-    from magcalc.supplements import Supplement, parse_label
-
+    """Elemental magnesium a day [mg/day] of a supplement row, read as
+    :meth:`magcalc.Intake.from_records` reads it."""
     form_text = form.strip() if isinstance(form, str) else form
+    cells = {"elemental_mg": elemental, "compound_mg": compound, "servings_per_day": servings}
+    clean = {k: v for k, v in cells.items() if not _is_blank(v)}
     if bare is not None:
-        Supplement(form=form_text, **{bare[0]: bare[1]})  # raises: a bare mg is ambiguous
-    kwargs: dict[str, Any] = {"form": form_text}
-    if not _is_blank(servings):
-        kwargs["servings_per_day"] = _number(servings, columns["servings_per_day"])
-    if _is_blank(elemental) and _is_blank(compound):
-        servings_kw = {k: v for k, v in kwargs.items() if k == "servings_per_day"}
-        return parse_label(str(form_text), **servings_kw).elemental_mg_per_day
-    if not _is_blank(elemental):
-        kwargs["elemental_mg"] = _number(elemental, columns["elemental_mg"])
-    if not _is_blank(compound):
-        kwargs["compound_mg"] = _number(compound, columns["compound_mg"])
-    return Supplement(**kwargs).elemental_mg_per_day
+        clean[bare[0]] = bare[1]
+    return _diary_supplement(form_text, clean).elemental_mg_per_day
 
 
 def _core(diary: pd.DataFrame, prep: PreparedPeople) -> _Core:
     """Everything but the final frames: checks, sums per person-day and per person."""
     n = len(diary)
-    cols = _columns(diary, "diary")
+    cols, unnamed = _diary_cols(diary)
     cols.pop(ROW_COLUMN, None)
     if n and "person_id" not in cols:
         raise DiaryError(
@@ -986,27 +1111,52 @@ def _core(diary: pd.DataFrame, prep: PreparedPeople) -> _Core:
             field="food",
         )
 
-    def factor(name: str) -> _Factor:
-        label = cols.get(name)
-        return _Factor.of(None if label is None else diary[label], n)
-
     def label(name: str) -> str:
         return str(cols.get(name, name))
 
     log = _ErrorLog(n)
+    # Every column factorised once, first: a cell that cannot be read (a list, 1 MB of
+    # text) is reported here and is missing to every check below, which skip its row.
+    factors: dict[str, _Factor] = {}
+    for name, column in cols.items():
+        factors[name], rows, why = _clean_factor(diary[column], n)
+        log.unreadable(rows, why, str(column), diary[column])
+    empty = _Factor.of(None, n)
+
+    def factor(name: str) -> _Factor:
+        return factors.get(name, empty)
+
+    # Columns with no name (trailing commas) may only be empty; by position, as several
+    # may share the empty name.
+    for j, column in enumerate(diary.columns):
+        if not any(column is u or column == u for u in unnamed):
+            continue
+        cells = diary.iloc[:, j]
+        where = f"column {j + 1}"  # no name to show
+        fac, rows, why = _clean_factor(cells, n)
+        log.unreadable(rows, why, where, cells)
+        reason = f"this row has a cell under {where}, which has no name; name it or empty it"
+        log.add(~fac.blank(), where, fac.codes, fac.text(), reason, DiaryError(reason))
+
     person = _who(factor("person_id"), prep, log, label("person_id"))
 
     # --- what: a food or a supplement
     food = factor("food")
     supp = factor(supp_key)
     if "supplement" in cols and "form" in cols:
-        # Both spellings present: a row may use either one.
-        use_form = supp.blank() & ~factor("form").blank()
-        merged = np.where(
-            use_form,
-            np.asarray(diary[cols["form"]], dtype=object),
-            np.asarray(diary[cols["supplement"]], dtype=object),
+        # Both spellings present: a row may use either one, not both.
+        form = factor("form")
+        twice = "give the supplement in 'supplement' or in 'form', not both"
+        log.add(
+            ~supp.blank() & ~form.blank(),
+            label("form"),
+            form.codes,
+            form.text(),
+            twice,
+            DiaryError(twice, field="form"),
         )
+        use_form = supp.blank() & ~form.blank()
+        merged = np.where(use_form, _values(form), _values(supp))
         supp = _Factor.of(pd.Series(merged, dtype=object), n)
     has_food, has_supp = ~food.blank(), ~supp.blank()
     food_text = food.text()
@@ -1033,6 +1183,38 @@ def _core(diary: pd.DataFrame, prep: PreparedPeople) -> _Core:
     )
     food_rows = has_food & ~has_supp
     supp_rows = has_supp & ~has_food
+    # A cell of the other kind of row would be left out unseen (servings_per_day on a
+    # food row is not 2 servings of the food).
+    for name in SUPPLEMENT_ONLY_COLUMNS:
+        if name in cols:
+            cell = factor(name)
+            reason = (
+                f"'{name}' is for supplement rows, and this is a food row; give the food's "
+                "amount in 'amount' (e.g. '2 cups') or put the supplement on its own row"
+            )
+            log.add(
+                food_rows & ~cell.blank(),
+                label(name),
+                cell.codes,
+                cell.text(),
+                reason,
+                DiaryError(reason, field=name),
+            )
+    for name in FOOD_ONLY_COLUMNS:
+        if name in cols:
+            cell = factor(name)
+            reason = (
+                f"'{name}' is for food rows, and this is a supplement row; give the dose in "
+                "elemental_mg or compound_mg"
+            )
+            log.add(
+                supp_rows & ~cell.blank(),
+                label(name),
+                cell.codes,
+                cell.text(),
+                reason,
+                DiaryError(reason, field=name),
+            )
 
     day_ids, day_id = _when("day" in cols, factor("day"), food_rows, log, label("day"))
     mg_row, known = _food_magnesium(diary, cols, food, food_rows, log, factor, label)
@@ -1134,11 +1316,12 @@ def _core(diary: pd.DataFrame, prep: PreparedPeople) -> _Core:
 
 def _who(pid: _Factor, prep: PreparedPeople, log: _ErrorLog, column: str) -> npt.NDArray[np.intp]:
     """Per row: the person's position in the people table (-1 when unusable; logged)."""
-    keys = _id_keys(pid.index)
+    keys, problems = _id_keys(pid.index)
     known = pd.Index(list(prep.keys))
     found = known.get_indexer(keys) if len(keys) else np.zeros(0, dtype=np.intp)
     positions = np.asarray(list(prep.keys.values()), dtype=np.intp)
     pos_u = np.where(found >= 0, positions[np.maximum(found, 0)] if len(positions) else -1, -2)
+    pos_u[_failed(problems)] = -3
     blank_u = pid.blank_u()
     pos_u = np.append(pos_u, -1)
     pos_u[blank_u] = -1
@@ -1152,14 +1335,17 @@ def _who(pid: _Factor, prep: PreparedPeople, log: _ErrorLog, column: str) -> npt
         value = pid.uniques[k] if k < len(pid.uniques) else None
         if p == -1:
             msg_u[k] = "person_id is empty"
+        elif p == -3:
+            msg_u[k] = problems[k]
         elif p == -2:
             msg_u[k] = (
-                f"person_id {value!r} is not in the people table; add the person "
+                f"person_id {_shown(value)} is not in the people table; add the person "
                 "(person_id, age, sex, ...) or correct the id"
             )
         else:
             msg_u[k] = (
-                f"person_id {value!r} has an invalid profile (people row {p + 1}): {reasons[p]}"
+                f"person_id {_shown(value)} has an invalid profile (people row {p + 1}): "
+                f"{reasons[p]}"
             )
     exc_u = np.asarray(
         [None if m is None else DiaryError(str(m), field="person_id") for m in msg_u],
@@ -1465,7 +1651,7 @@ def _supplements(
         )
         val_u[j] = _text(form)
         try:
-            dose[j] = _supplement_mg(form, elemental, compound, servings, bare, sup_cols)
+            dose[j] = _supplement_mg(form, elemental, compound, servings, bare)
         except MagcalcError as err:
             err_u[j] = err
             fld = getattr(err, "field", None)
@@ -1578,17 +1764,18 @@ def _diary_errors(
     reasons = np.concatenate([c.reasons for c in chunks])
     sort = np.lexsort((order, positions))
     positions = positions[sort]
-    cols = _columns(diary, "diary")
+    cols, _ = _diary_cols(diary)
     pid_label = cols.get("person_id")
     if pid_label is None:
         pids = np.full(len(positions), None, dtype=object)
     else:
-        pids = np.asarray(diary[pid_label], dtype=object)[positions]
+        raw = np.asarray(diary[pid_label], dtype=object)[positions]
+        pids = np.asarray([_display_id(v) for v in raw.tolist()], dtype=object)
     return _error_frame("diary", rows[positions], pids, columns[sort], values[sort], reasons[sort])
 
 
 def _row_numbers(diary: pd.DataFrame) -> npt.NDArray[np.int64]:
-    cols = _columns(diary, "diary")
+    cols, _ = _diary_cols(diary)
     label = cols.get(ROW_COLUMN)
     if label is not None:
         return np.asarray(diary[label], dtype=np.int64)
@@ -1622,11 +1809,16 @@ def assess_frame(
     Parameters
     ----------
     diary : pandas.DataFrame
-        One row per food or supplement entry. Columns (case-insensitive):
+        One row per food or supplement entry, in the diary format of a single person
+        (:data:`magcalc.assessment.DIARY_COLUMNS`, read by the same functions as
+        :meth:`magcalc.Intake.from_records`). Columns (case-insensitive; any other
+        column, or one given twice, is a :class:`~magcalc.DiaryError` naming it):
 
         - ``person_id`` (required), matched as text with the people table (7, 7.0
-          and "7" are the same person);
-        - ``day``: a number or a label; if the column is absent every row is day 1;
+          and "7" are the same person; a float id of 2**53 or more, which may be
+          another id rounded, is a row error);
+        - ``day``: a whole number (1, 1.0 and "1" are the same day) or a label; if
+          the column is absent every row is day 1;
         - food rows: ``food`` (FDC id, NDB number as 5-digit text, or free text,
           resolved to the best match as :func:`magcalc.serving` does) and either
           ``amount`` as text ("1/2 cup", "3.5 oz", "1 medium"), ``amount`` + ``unit``
@@ -1661,7 +1853,8 @@ def assess_frame(
     ------
     DiaryError
         A bad diary row (with ``errors="raise"``), or a diary without a
-        ``person_id`` or ``food``/``supplement`` column (always).
+        ``person_id`` or ``food``/``supplement`` column, or with a column that is
+        unknown, misspelt or given twice (always).
     PersonError
         A bad people row (with ``errors="raise"``).
     UnknownFrameworkError, InputError
@@ -1671,10 +1864,14 @@ def assess_frame(
     Notes
     -----
     Unknown foods, amounts without a matching USDA portion and impossible doses are
-    errors, never zeros. Foods whose magnesium USDA does not report are not errors:
-    they are counted in ``foods_without_data`` and left out of the sums, so the totals
-    are a lower bound, as in :func:`magcalc.assess`. A person of the people table with
-    no diary rows is in ``.people`` with ``n_days`` 0 and NaN intakes.
+    errors, never zeros. So are cells that cannot be read exactly: digits that are not
+    0-9 ("1² cup"), a cell of the other kind of row (``servings_per_day`` on a food
+    row), a list or dict, text over :data:`~magcalc.assessment.MAX_CELL_CHARS`
+    characters (so that no cell costs more than a few milliseconds). Foods whose
+    magnesium USDA does not report are not errors: they are counted in
+    ``foods_without_data`` and left out of the sums, so the totals are a lower bound,
+    as in :func:`magcalc.assess`. A person of the people table with no diary rows is
+    in ``.people`` with ``n_days`` 0 and NaN intakes.
 
     References
     ----------
@@ -1918,7 +2115,7 @@ def assess_dask(
     ]
     ddf = dd.from_delayed(numbered, meta=meta, verify_meta=False)
     if shuffle and diary.npartitions > 1:
-        ddf = ddf.shuffle(_columns(meta, "diary").get("person_id", "person_id"))
+        ddf = ddf.shuffle(_diary_cols(meta)[0].get("person_id", "person_id"))
     tasks = [later(_assess_part)(p, prep, mode) for p in ddf.to_delayed()]
     results = run(*tasks, scheduler=scheduler)
     return _combine_parts(prep, list(results), mode)
@@ -1970,6 +2167,65 @@ def _combine_parts(
         errors=_concat_errors([prep.errors, diary_errors]),
         framework=prep.framework,
     )
+
+
+# --------------------------------------------------------------------------- writing
+
+# Cells a spreadsheet (Excel, LibreOffice, Google Sheets) reads as a formula when it
+# opens a CSV file, per OWASP's "CSV Injection" guidance: = + - @, tab, carriage return.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _formula_safe(value: Any) -> Any:
+    if not isinstance(value, str) or not value.startswith(_FORMULA_START):
+        return value
+    if plain_number(value) is not None:  # "-5.0" is read as a number, not run
+        return value
+    return "'" + value
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """
+    A copy of `frame` whose text cannot run as a spreadsheet formula.
+
+    A text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+    (``=cmd|' /C calc'!A0``: a food name or an id from a diary, echoed in the errors
+    table) gets a leading single quote, as OWASP recommends, so that Excel, LibreOffice
+    and Google Sheets show it as text instead of running it. Numbers stay numbers: a
+    numeric column is untouched, and so is text that is only a number ("-5.0").
+    ``magcalc batch`` writes every CSV file through this function.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    References
+    ----------
+    .. [1] OWASP Foundation, "CSV Injection,"
+       https://owasp.org/www-community/attacks/CSV_Injection
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"value": ["=1+2", "-5.0", "kale"], "mg": [-1.0, 2, 3]})
+    >>> spreadsheet_safe(frame).to_dict("list")
+    {'value': ["'=1+2", '-5.0', 'kale'], 'mg': [-1.0, 2.0, 3.0]}
+    """
+    out: pd.DataFrame = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
+            continue
+        if series.dtype != object and pd.api.types.is_string_dtype(series.dtype):
+            risky = series.str.startswith(_FORMULA_START).fillna(False)
+            if not bool(risky.any()):
+                continue
+        out[column] = series.map(_formula_safe).astype(series.dtype)
+    return out
 
 
 # --------------------------------------------------------------------------- groups

@@ -248,7 +248,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_person_arguments(p)
     p.add_argument(
-        "--diary", help="CSV or JSON diary (columns: day, food, amount, supplement, ...)"
+        "--diary",
+        help="CSV or JSON diary: columns day, food, amount [, unit], supplement, elemental_mg, "
+        "compound_mg, servings_per_day (the format of `magcalc batch`, one person)",
     )
     p.add_argument("--food", nargs=2, action="append", metavar=("FOOD", "AMOUNT"))
     p.add_argument(

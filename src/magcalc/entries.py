@@ -118,7 +118,7 @@ _QUANTITY = re.compile(
 _WORDS_QUANTITY = re.compile(
     r"^\s*(?:(?P<w>a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"half|a\s+half|a\s+quarter|quarter|a\s+couple(?:\s+of)?|couple(?:\s+of)?|a\s+dozen|"
-    r"dozen)\b)\s*",
+    r"dozen)(?=\s))\s*",
     re.IGNORECASE,
 )
 _JUICE_OF = re.compile(r"^\s*(?:the\s+)?juice\s+(?:of|from)\s+(.+)$", re.IGNORECASE)
@@ -388,6 +388,8 @@ def _leading_quantity(text: str) -> tuple[float | None, tuple[float, float] | No
         # "1 1/2" is handled by _NUM; "2 x 100 g" multiplies.
         return low, None, rest
     match = _WORDS_QUANTITY.match(text)
+    if match and re.match(r"(?:and|&|or)\b", text[match.end() :], re.IGNORECASE):
+        match = None  # "half and half" is a food (cream), not half of something
     if match:
         word = " ".join(match.group("w").lower().split())
         word = word.removesuffix(" of").removeprefix("a ").strip()

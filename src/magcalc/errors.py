@@ -44,6 +44,14 @@ def _join(items: Sequence[str], limit: int = 12) -> str:
     return ", ".join(shown) + (f" (and {more} more)" if more > 0 else "")
 
 
+def _shown(value: object, limit: int = 80) -> str:
+    """``repr(value)`` cut to about ``limit`` characters; safe for ints of any size."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        return f"<an integer of about {int(value.bit_length() * 0.30103) + 1:,} digits>"
+    shown = repr(value)
+    return shown if len(shown) <= limit else shown[: limit - 4] + "...'"
+
+
 class MagcalcError(Exception):
     """Base class of every error magcalc raises."""
 
@@ -85,8 +93,9 @@ class UnknownFoodError(MagcalcError, KeyError):
         self.suggestions = list(suggestions)
         hint = f"; did you mean: {_join(self.suggestions, 5)}?" if self.suggestions else "."
         super().__init__(
-            f"no food matches {query!r}{hint} "
-            "Use magcalc.search_foods(...) to browse, or pass an FDC id or NDB number."
+            f"no food matches {_shown(query)}{hint} "
+            "Use magcalc.search_foods(...) to browse, or pass an FDC id, an FNDDS food code "
+            "or an NDB number."
         )
 
     def __reduce__(self) -> tuple[Any, ...]:

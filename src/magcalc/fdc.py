@@ -4,9 +4,11 @@ The bundled table holds SR Legacy only; FDC adds Foundation, Survey (FNDDS) and
 Branded foods. Following pvlib's ``iotools``, fetching and parsing are split:
 
 * :class:`FdcClient` does the I/O: a ``requests`` Session with timeouts on every
-  call, bounded retries with backoff for connection errors and 5xx (urllib3
-  ``Retry``), one table that maps FDC statuses to :mod:`magcalc.errors`, and a
-  persistent HTTP cache (requests-cache, SQLite) in the user cache folder.
+  call and a total deadline on every request (retries, their waits and the body
+  included), bounded retries with backoff for connection errors and 5xx (urllib3
+  ``Retry``), a cap on the size of an answer, one table that maps FDC statuses to
+  :mod:`magcalc.errors`, and a persistent HTTP cache (requests-cache, SQLite) in
+  the user cache folder that keeps only valid food data.
 * :func:`parse_food`, :func:`parse_foods`, :func:`parse_search` and
   :func:`parse_error` are pure: they turn any FDC JSON (full, abridged and search
   shapes; Foundation, SR Legacy 2019 and current schemas, Survey (FNDDS) and
@@ -27,7 +29,10 @@ A free key: https://fdc.nal.usda.gov/api-key-signup. The key travels only in the
 ``X-Api-Key`` header: never in a URL, a log record, an exception text, a repr or
 the cache file (requests-cache stores the header as ``REDACTED`` and leaves it out
 of cache keys). Redirects are not followed, so the header never goes to another
-host.
+host. A server may echo the key back: exception texts built from what it sent
+are scrubbed, the records of the urllib3 and requests-cache loggers that can
+quote a server are scrubbed by a filter, and an answer that quotes the key is
+not cached (see :class:`FdcClient`, Notes, for the rule on short keys).
 
 References
 ----------
@@ -44,22 +49,33 @@ References
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import math
 import os
 import re
+import socket
 import sqlite3
+import sys
 import threading
+import time
+import traceback
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from urllib.parse import quote, quote_plus, urlsplit
 
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import ConnectionPool, HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.util import Timeout
 from urllib3.util.retry import Retry
 
 from magcalc.errors import (
@@ -70,14 +86,20 @@ from magcalc.errors import (
     FdcResponseError,
     FdcUnavailableError,
     InputError,
+    MagcalcError,
 )
 from magcalc.foods import Food, Portion
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 __all__ = [
     "API_KEY_SIGNUP_URL",
     "DATA_TYPES",
     "DEFAULT_BASE_URL",
     "DEFAULT_DATA_TYPES",
+    "DEFAULT_DEADLINE",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "MAGNESIUM_NUTRIENT_ID",
     "MAGNESIUM_NUTRIENT_NUMBER",
     "MAX_IDS_PER_CALL",
@@ -232,7 +254,7 @@ def _check_id(fdc_id: Any) -> int:
 # --------------------------------------------------------------------------- errors
 
 
-def _auth_message(code: str, fdc_message: str) -> str:
+def _auth_message(code: str, fdc_message: str, status: int | None = None) -> str:
     if code == "API_KEY_MISSING":
         cause = "no API key was sent (API_KEY_MISSING)"
     elif code == "API_KEY_INVALID":
@@ -242,7 +264,7 @@ def _auth_message(code: str, fdc_message: str) -> str:
     elif code == "API_KEY_UNVERIFIED":
         cause = "the API key's e-mail address is not verified yet (API_KEY_UNVERIFIED)"
     else:
-        cause = f"the request was refused ({code or 'HTTP 403'})"
+        cause = f"it answered {code or (f'HTTP {status}' if status else 'with no error code')}"
     said = f' FDC said: "{fdc_message}".' if fdc_message else ""
     return (
         f"FoodData Central refused the request: {cause}.{said} Pass api_key=... or set the "
@@ -261,6 +283,7 @@ def _rate_limit_error(
         f"FDC says to retry after {retry_after:g} s"
         if retry_after is not None
         else "FDC blocks an over-limit key for about an hour"
+        + _retry_after_note(headers, only_if_unreadable=True)
     )
     said = f' FDC said: "{fdc_message}".' if fdc_message else ""
     return FdcRateLimitError(
@@ -271,6 +294,20 @@ def _rate_limit_error(
         retry_after=retry_after,
         limit=limit,
     )
+
+
+def _retry_after_note(headers: Mapping[str, str], *, only_if_unreadable: bool = False) -> str:
+    """What the Retry-After header said, for messages; "" when there is none."""
+    raw = headers.get("Retry-After")
+    if raw is None:
+        return ""
+    seconds = _retry_after(raw)
+    if seconds is None:
+        return (
+            f" (its Retry-After header {str(raw)[:60]!r} is neither a number of seconds nor "
+            "an HTTP date, so it says nothing about when to retry)"
+        )
+    return "" if only_if_unreadable else f"; FDC asked to retry after {seconds:g} s (Retry-After)"
 
 
 def _retry_after(value: Any) -> float | None:
@@ -335,7 +372,7 @@ def parse_error(
         if code == "OVER_RATE_LIMIT" or status == 429:
             return _rate_limit_error(code, message, headers)
         if code.startswith("API_KEY") or status in (401, 403):
-            return FdcAuthError(_auth_message(code, message))
+            return FdcAuthError(_auth_message(code, message, status))
         if code == "NOT_FOUND" or status == 404:
             return FdcNotFoundError(f"FoodData Central found nothing ({code}): {message}")
         if status is not None and status >= 500:
@@ -754,18 +791,394 @@ def parse_search(data: Mapping[str, Any]) -> list[Food]:
     return [parse_food(hit) for hit in foods]
 
 
-# --------------------------------------------------------------------------- client
+# --------------------------------------------------------------------------- transport
+
+#: Default total time for one GET, its retries and its body [s].
+DEFAULT_DEADLINE = 30.0
+#: Default cap on the size of one answer [bytes]; FDC's largest (20 full records) are a few MB.
+DEFAULT_MAX_RESPONSE_BYTES = 20_000_000
+_CHUNK = 64 * 1024
+_MASK = "<api key>"
+#: Keys shorter than this are masked only where they stand alone (see FdcClient, Notes).
+_MIN_SUBSTRING_KEY = 4
+_WORD_CHARS = "A-Za-z0-9_-"
+_FOOD_PATH = re.compile(r"/v1/food/(\d+)$")
+# The GET under way in this thread: urllib3 runs retries, timeouts and reads in the caller's thread.
+_local = threading.local()
+
+
+class _Call:
+    """
+    One GET under way: its deadline, attempts, bytes received and why retrying stopped.
+
+    The deadline is kept three ways: a retry does not start, or sleep, past it
+    (:class:`_Retry`); each attempt's connect and read timeouts are cut to the time
+    left (:class:`_Timeout`); and a watchdog shuts the socket down when it passes,
+    which ends a server that drips bytes just fast enough to beat every per-read
+    timeout, in the headers as in the body.
+    """
+
+    def __init__(self, seconds: float, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.end = time.monotonic() + seconds
+        self.attempts = 1
+        self.received = 0
+        self.gave_up = ""  # the wait a retry needed past the deadline, for the message
+        self.expired = False
+        self.verdicts: dict[int, bool] = {}  # requests-cache asks its filter twice per answer
+        self._sockets: list[socket.socket] = []
+        self._timer: threading.Timer | None = None
+        self._done = False
+        self._guard = threading.Lock()
+
+    def remaining(self) -> float:
+        return self.end - time.monotonic()
+
+    def over(self) -> bool:
+        return self.expired or self.remaining() <= 0
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._guard:
+            if self._done:
+                return
+            if sock not in self._sockets:
+                self._sockets.append(sock)
+            if self._timer is None:
+                self._timer = threading.Timer(max(self.remaining(), 0.0), self._expire)
+                self._timer.daemon = True
+                self._timer.start()
+
+    def _expire(self) -> None:
+        with self._guard:
+            if self._done:
+                return
+            self.expired = True
+            for sock in self._sockets:
+                with contextlib.suppress(OSError):
+                    # The plain socket's shutdown: SSLSocket's would drop its TLS state
+                    # under the thread that is reading.
+                    socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+    def finish(self) -> None:
+        with self._guard:
+            self._done = True
+            self._sockets.clear()
+            if self._timer is not None:
+                self._timer.cancel()
+
+
+def _current_call() -> _Call | None:
+    call = getattr(_local, "call", None)
+    return call if isinstance(call, _Call) else None
+
+
+@contextlib.contextmanager
+def _calling(call: _Call) -> Iterator[_Call]:
+    previous = _current_call()
+    _local.call = call
+    try:
+        yield call
+    finally:
+        _local.call = previous
+        call.finish()
+
+
+class _DeadlineError(Exception):
+    """The body was still arriving when the deadline passed."""
+
+
+class _TooLargeError(Exception):
+    """The answer is larger than the client's max_response_bytes."""
+
+    def __init__(self, size: int, *, declared: bool) -> None:
+        super().__init__(size)
+        self.size, self.declared = size, declared
 
 
 class _Retry(Retry):
-    """urllib3 Retry that never retries 429 (FDC blocks for an hour) and caps Retry-After."""
+    """
+    urllib3 Retry that never retries 429, keeps to the deadline, and survives a bad Retry-After.
+
+    FDC blocks an over-limit key for an hour, so 429 is not retried. A retry whose
+    wait (Retry-After or backoff) would end past the deadline is not started: the
+    last answer is handed back and the client says why it stopped.
+    """
 
     RETRY_AFTER_STATUS_CODES = frozenset({503})
-    #: Longest Retry-After honoured between attempts [s]; longer waits are cut to this.
-    MAX_RETRY_AFTER = 30.0
 
-    def parse_retry_after(self, retry_after: str) -> float:
-        return min(super().parse_retry_after(retry_after), self.MAX_RETRY_AFTER)
+    def get_retry_after(self, response: urllib3.BaseHTTPResponse) -> float | None:
+        try:
+            return super().get_retry_after(response)
+        except urllib3.exceptions.InvalidHeader:
+            return None  # back off instead; the error message reports the header
+
+    def increment(
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: urllib3.BaseHTTPResponse | None = None,
+        error: Exception | None = None,
+        _pool: ConnectionPool | None = None,
+        _stacktrace: TracebackType | None = None,
+    ) -> Self:
+        retry = super().increment(method, url, response, error, _pool, _stacktrace)
+        call = _current_call()
+        if call is None:
+            return retry
+        asked = None
+        if response is not None and self.respect_retry_after_header:
+            asked = retry.get_retry_after(response)
+        wait = asked if asked else retry.get_backoff_time()  # as Retry.sleep chooses
+        if call.over() or wait >= call.remaining():
+            if not call.over():
+                call.gave_up = f"{wait:g} s ({'Retry-After' if asked else 'backoff'})"
+            reason = error or urllib3.exceptions.ResponseError(
+                f"HTTP {response.status if response is not None else '?'} at the deadline"
+            )
+            raise urllib3.exceptions.MaxRetryError(_pool, url, reason) from reason  # type: ignore[arg-type]
+        call.attempts += 1
+        return retry
+
+
+class _Timeout(Timeout):
+    """Connect and read timeouts, cut at each attempt to the time left before the deadline."""
+
+    def __init__(self, connect: float, read: float) -> None:
+        super().__init__(connect=connect, read=read)
+        self._limits = (connect, read)
+
+    def clone(self) -> Timeout:
+        connect, read = self._limits
+        call = _current_call()
+        if call is not None:
+            left = max(call.remaining(), 0.001)
+            connect, read = min(connect, left), min(read, left)
+        return Timeout(connect=connect, read=read)
+
+
+def _watch_socket(sock: socket.socket | None) -> None:
+    call = _current_call()
+    if call is not None and sock is not None:
+        call.watch(sock)
+
+
+class _WatchedHTTPConnection(HTTPConnection):
+    def getresponse(self) -> urllib3.response.HTTPResponse:  # type: ignore[override]
+        _watch_socket(self.sock)
+        return super().getresponse()
+
+
+class _WatchedHTTPSConnection(HTTPSConnection):
+    def getresponse(self) -> urllib3.response.HTTPResponse:  # type: ignore[override]
+        _watch_socket(self.sock)
+        return super().getresponse()
+
+
+class _WatchedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+_WATCHED_POOLS: dict[str, type[HTTPConnectionPool]] = {
+    "http": _WatchedHTTPPool,
+    "https": _WatchedHTTPSPool,
+}
+
+
+class _Adapter(HTTPAdapter):
+    """
+    HTTPAdapter that reads each body itself, under the deadline and up to the size cap.
+
+    requests would read the whole body whatever its size, and requests-cache reads
+    it before anyone can look; here it is streamed and dropped past the cap.
+    """
+
+    def init_poolmanager(
+        self, connections: int, maxsize: int, block: bool = False, **pool_kwargs: Any
+    ) -> None:
+        super().init_poolmanager(connections, maxsize, block, **pool_kwargs)
+        self.poolmanager.pool_classes_by_scheme = dict(_WATCHED_POOLS)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if manager.pool_classes_by_scheme is urllib3.poolmanager.pool_classes_by_scheme:
+            manager.pool_classes_by_scheme = dict(_WATCHED_POOLS)  # not SOCKS: it has its own
+        return manager
+
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: float | tuple[float, float] | tuple[float, None] | None = None,
+        verify: bool | str = True,
+        cert: bytes | str | tuple[bytes | str, bytes | str] | None = None,
+        proxies: Mapping[str, str] | None = None,
+    ) -> requests.Response:
+        call = _current_call()
+        if call is None or not isinstance(timeout, tuple) or timeout[1] is None:
+            return super().send(request, stream, timeout, verify, cert, proxies)
+        limits: Any = _Timeout(timeout[0], timeout[1])
+        response = super().send(request, True, limits, verify, cert, proxies)
+        try:
+            _read_body(response, call)
+        except BaseException:
+            response.close()
+            raise
+        return response
+
+
+def _read_body(response: requests.Response, call: _Call) -> None:
+    declared = _int(response.headers.get("Content-Length"))
+    if declared is not None and declared > call.max_bytes:
+        raise _TooLargeError(declared, declared=True)
+    body = bytearray()
+    try:
+        for chunk in response.iter_content(_CHUNK):
+            body += chunk
+            call.received = len(body)
+            if len(body) > call.max_bytes:
+                raise _TooLargeError(len(body), declared=False)
+            if call.over():
+                raise _DeadlineError
+    except requests.exceptions.RequestException as err:
+        if call.over():
+            raise _DeadlineError from err
+        raise
+    if call.over():  # the watchdog's shutdown looks like the end of a body of unknown length
+        raise _DeadlineError
+    response._content = bytes(body)
+
+
+class _Secret:
+    """
+    An API key and a pattern that finds it in text, as sent or escaped.
+
+    A server may echo the key raw, JSON-escaped, percent-encoded or, through
+    ``repr`` in a message, with backslashes; all these forms are found. A key of
+    4 characters or more is found anywhere; a shorter one only where it stands
+    alone (not inside a longer run of letters, digits, ``_`` or ``-``), or every
+    "a" of a message would be masked for a 1-character key.
+    """
+
+    def __init__(self, key: str) -> None:
+        forms = {
+            key,
+            json.dumps(key)[1:-1],
+            key.encode("unicode_escape").decode("ascii"),
+            quote(key, safe=""),
+            quote_plus(key),
+        }
+        forms |= {form.replace("'", "\\'") for form in forms}
+        pattern = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+        if len(key) < _MIN_SUBSTRING_KEY:
+            pattern = rf"(?<![{_WORD_CHARS}])(?:{pattern})(?![{_WORD_CHARS}])"
+        self._pattern = re.compile(pattern)
+
+    def scrub(self, text: str) -> str:
+        return self._pattern.sub(_MASK, text)
+
+    def found_in(self, text: str) -> bool:
+        return self._pattern.search(text) is not None
+
+
+# Keys of live clients, for the log filter; a client's key leaves the set with the client.
+_SECRETS: weakref.WeakSet[_Secret] = weakref.WeakSet()
+_SECRETS_LOCK = threading.Lock()
+# Loggers that may quote what a server sent: a bad status line, unparsable headers,
+# Cache-Control and Expires values.
+_QUOTING_LOGGERS = (
+    "urllib3.connectionpool",
+    "urllib3.connection",
+    "urllib3.response",
+    "urllib3.util.retry",
+    "requests_cache.session",
+    "requests_cache.policy.actions",
+    "requests_cache.policy.expiration",
+    "requests_cache.models.response",
+    "requests_cache.backends.base",
+    __name__,
+)
+
+
+class _ScrubLogs(logging.Filter):
+    """Masks the key of every live client in the records of :data:`_QUOTING_LOGGERS`."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        secrets = list(_SECRETS)
+        if not secrets:
+            return True
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record: logging reports it, a filter must not raise
+            return True
+        clean = _scrub_all(message, secrets)
+        if clean != message:
+            record.msg, record.args = clean, None
+        if record.exc_info and record.exc_info[1] is not None:
+            text = logging.Formatter().formatException(record.exc_info)
+            clean = _scrub_all(text, secrets)
+            if clean != text:
+                record.exc_info, record.exc_text = None, clean
+        return True
+
+
+_LOG_FILTER = _ScrubLogs()
+
+
+def _scrub_all(text: str, secrets: Iterable[_Secret]) -> str:
+    for secret in secrets:
+        text = secret.scrub(text)
+    return text
+
+
+def _register_secret(secret: _Secret) -> None:
+    with _SECRETS_LOCK:
+        _SECRETS.add(secret)
+        for name in _QUOTING_LOGGERS:
+            log = logging.getLogger(name)
+            if _LOG_FILTER not in log.filters:
+                log.addFilter(_LOG_FILTER)
+
+
+class _ServerQuotedError(Exception):
+    """Stands in for a cause whose text quoted the API key back (the key is masked here)."""
+
+
+def _food_for(fdc_id: int, data: Any) -> Food:
+    """:func:`parse_food`, refusing the record of another food than the one asked for."""
+    food = parse_food(data)
+    if food.fdc_id != fdc_id:
+        raise FdcResponseError(
+            f"FoodData Central answered GET /v1/food/{fdc_id} with the record of another food, "
+            f"FDC id {food.fdc_id} ({food.description!r}); magcalc uses no answer for the wrong "
+            "id. Try again later; if it persists, check that base_url points at FoodData Central"
+        )
+    return food
+
+
+def _parser_for(path: str) -> Callable[[Any], object] | None:
+    """The parse function for an answer to `path`, or None for a path magcalc never asks."""
+    match = _FOOD_PATH.search(path)
+    if match:
+        return functools.partial(_food_for, int(match.group(1)))
+    if path.endswith("/v1/foods/search"):
+        return parse_search
+    if path.endswith("/v1/foods"):
+        return parse_foods
+    return None
+
+
+def _user_stacklevel() -> int:
+    """The stacklevel that points a warning at the first caller outside this module."""
+    frame = sys._getframe(1)
+    level = 1
+    while frame.f_back is not None and frame.f_globals.get("__name__") == __name__:
+        frame = frame.f_back
+        level += 1
+    return level
 
 
 def _describe_body(text: str, content_type: str) -> str:
@@ -787,22 +1200,138 @@ def _describe_body(text: str, content_type: str) -> str:
     return "JSON of an unexpected shape"
 
 
-def _cacheable(response: requests.Response) -> bool:
-    """Cache 404s and 200s that look like whole JSON, never an HTML page or a truncated body."""
-    if response.status_code == 404:
-        return True
-    body = response.content.strip()
-    return body[:1] in (b"{", b"[") and body[-1:] in (b"}", b"]")
+# --------------------------------------------------------------------------- the cache
+
+
+def _write_problem(path: Path) -> str | None:
+    """
+    Why SQLite cannot write the cache file `path` (a full disk, a read-only file), or None.
+
+    Tried before requests-cache opens the file: requests-cache rolls back a failed
+    write without a word, and waits forever for a write lock on a database that
+    SQLite opens read-only.
+    """
+    try:
+        con = sqlite3.connect(path, timeout=2.0, isolation_level=None)
+    except sqlite3.Error as err:
+        return str(err)
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        con.execute("CREATE TABLE magcalc_write_probe (x)")  # rolled back: nothing stays
+        con.execute("ROLLBACK")
+    except sqlite3.OperationalError as err:
+        if "locked" in str(err) or "busy" in str(err):
+            return None  # another process is writing it, so it can be written
+        return str(err)
+    except sqlite3.DatabaseError:
+        return None  # not a database at all: the caller deletes and recreates it
+    finally:
+        con.close()
+    return None
+
+
+class _ReadOnlyResponses(MutableMapping[str, Any]):
+    """
+    The responses table of a requests-cache SQLite file that cannot be written, read-only.
+
+    Answers got since are kept in memory, so they are not asked twice while the
+    client lives; nothing is written to the file.
+    """
+
+    def __init__(self, path: Path) -> None:
+        from requests_cache.serializers import init_serializer, pickle_serializer
+
+        # The SQLite backend's format; requests-cache also puts its name in cache keys.
+        self.serializer: Any = init_serializer(pickle_serializer, False)
+        self._con = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
+        )
+        self._lock = threading.Lock()
+        try:
+            self.stored = int(self._query("SELECT count(*) FROM responses")[0])
+        except sqlite3.Error:
+            self._con.close()
+            raise
+        self._new: dict[str, Any] = {}
+        self._gone: set[str] = set()
+
+    def _query(self, sql: str, *args: Any) -> Any:
+        with self._lock:
+            return self._con.execute(sql, args).fetchone()
+
+    def _load(self, key: str, blob: Any) -> Any:
+        try:
+            value = self.serializer.loads(blob)
+        except Exception:  # written by another requests-cache version: a miss
+            return None
+        with contextlib.suppress(AttributeError):
+            value.cache_key = key
+        return value
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self._gone:
+            raise KeyError(key)
+        if key in self._new:
+            return self._load(key, self._new[key])
+        try:
+            row = self._query("SELECT value FROM responses WHERE key=?", key)
+        except sqlite3.Error:
+            row = None  # unreadable now: a miss, asked again
+        if row is None:
+            raise KeyError(key)
+        return self._load(key, row[0])
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._new[key] = self.serializer.dumps(value)
+        self._gone.discard(key)
+
+    def __delitem__(self, key: str) -> None:
+        if key not in self:
+            raise KeyError(key)
+        self._new.pop(key, None)
+        self._gone.add(key)
+
+    def __iter__(self) -> Iterator[str]:
+        with self._lock:
+            stored = [row[0] for row in self._con.execute("SELECT key FROM responses")]
+        keys = dict.fromkeys([*stored, *self._new])
+        return iter([k for k in keys if k not in self._gone])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def bulk_delete(self, keys: Iterable[str]) -> None:
+        for key in keys:
+            with contextlib.suppress(KeyError):
+                del self[key]
+
+    def close(self) -> None:
+        with self._lock:
+            self._con.close()
+
+
+def _read_only_cache(path: Path) -> Any:
+    """A requests-cache backend that reads `path` and writes nowhere."""
+    from requests_cache.backends.base import BaseCache, DictStorage
+
+    cache = BaseCache(cache_name=str(path))
+    cache.responses = _ReadOnlyResponses(path)  # type: ignore[assignment]
+    cache.redirects = DictStorage()  # type: ignore[no-untyped-call]  # no redirects are followed
+    return cache
+
+
+# --------------------------------------------------------------------------- client
 
 
 class FdcClient:
     """
     A client for the USDA FoodData Central API that returns :class:`~magcalc.foods.Food`.
 
-    Every call has a timeout; connection errors, timeouts and 5xx answers are
-    retried with exponential backoff, at most `retries` times; 429 is never
-    retried (FDC blocks an over-limit key for an hour). Answers are cached on disk
-    (requests-cache, SQLite) so repeated lookups cost no request.
+    Every request has a timeout and a total deadline; connection errors, timeouts
+    and 5xx answers are retried with exponential backoff, at most `retries` times
+    and never past the deadline; 429 is never retried (FDC blocks an over-limit key
+    for an hour). Answers are cached on disk (requests-cache, SQLite) so repeated
+    lookups cost no request.
 
     Parameters
     ----------
@@ -812,40 +1341,70 @@ class FdcClient:
     base_url : str, default "https://api.nal.usda.gov/fdc"
         API root, for mirrors and tests.
     timeout : float or (float, float), default (3.05, 15)
-        Connect and read timeouts [s].
+        Connect and read timeouts of one attempt [s]. A read timeout bounds each
+        wait for data, not the whole answer: `deadline` does that.
+    deadline : float, default 30
+        Total time for one request [s]: every attempt, the waits between them
+        (backoff and ``Retry-After``) and reading the body. Past it the request
+        stops with :class:`~magcalc.errors.FdcUnavailableError`; a retry whose wait
+        would end past it is not made. :meth:`food` may send 2 requests and
+        :meth:`foods` one per 20 ids (and as many again for dropped ids).
     cache : bool or path-like, default True
         True: an SQLite cache in ``platformdirs.user_cache_dir("magcalc")``; a path:
         that folder; False or None: no cache. A corrupt cache file is deleted and
-        recreated, and a folder that cannot be written means no cache; each gives
-        one :class:`FdcCacheWarning`.
+        recreated; a cache that cannot be written (full disk, read-only file or
+        folder) is read but not written; a folder that cannot be used at all means
+        no cache. Each gives one :class:`FdcCacheWarning`.
     retries : int, default 3
         Retries after the first attempt for connection errors, timeouts and 5xx.
     backoff_factor : float, default 0.5
         Sleep ``backoff_factor * 2 ** (n - 1)`` [s] before retry n (urllib3).
     cache_expire_after : timedelta or float, default 30 days
         How long a cached answer is used [s, when a number]; FDC publishes twice a year.
+    max_response_bytes : int, default 20_000_000
+        Largest answer read [bytes, after decompression]; a larger one stops with
+        :class:`~magcalc.errors.FdcResponseError` once the cap is passed, so it
+        never sits whole in memory. FDC's largest answers are a few MB.
 
     Attributes
     ----------
     base_url : str
     timeout : tuple of float
+    deadline : float
     retries : int
+    max_response_bytes : int
     cache_path : Path or None
         The SQLite cache file, or None when not caching.
+    cache_read_only : bool
+        True when the cache file cannot be written (found when the client is made,
+        or when a save failed): the answers in it are still used, new ones are not
+        saved (while the client lives they are kept in memory when it was found
+        at the start).
 
     Notes
     -----
     Thread safety: each client owns one ``requests`` Session and serialises its
     requests with a lock, so a client may be shared between threads, but its
-    calls then run one at a time. For parallel downloads give each thread its own
-    client; clients may share the cache folder (SQLite locks the file).
+    calls then run one at a time (the deadline counts from when a request gets
+    its turn). For parallel downloads give each thread its own client; clients
+    may share the cache folder (SQLite locks the file).
 
-    The cache keeps 200 answers that are whole JSON and 404 answers (FDC ids are
-    not reused), for `cache_expire_after`; the key is not part of cache keys, so
-    clients with different keys share entries.
+    The cache keeps only what is valid: 404 answers (FDC ids are not reused) and
+    200 answers that parse as the food data asked for (the record of the id asked
+    for, a list of records, a search page), for `cache_expire_after`. An FDC error
+    body sent with status 200, an HTML page or a truncated body is never cached,
+    and neither is an answer that quotes the key. The key is not part of cache
+    keys, so clients with different keys share entries.
 
     Only GET requests are sent, redirects are not followed (the key must not go
-    to another host), and the key is sent only in the ``X-Api-Key`` header.
+    to another host), and the key is sent only in the ``X-Api-Key`` header. Every
+    exception text built from what a server sent is scrubbed of the key (replaced
+    by ``<api key>``), raw and in its JSON-escaped, percent-encoded and ``repr``
+    forms; so are the records of the urllib3 and requests-cache loggers that can
+    quote a server. A key of 4 characters or more is masked wherever it appears; a
+    shorter one (never a real FDC key, which has 40) only where it stands alone,
+    not inside a longer word, or masking every "a" would make messages unreadable.
+    ``DEMO_KEY`` is public and not masked.
 
     References
     ----------
@@ -859,6 +1418,8 @@ class FdcClient:
     >>> client = FdcClient(api_key="your-key", cache=False)
     >>> client.base_url, client.timeout, client.rate_limit_remaining
     ('https://api.nal.usda.gov/fdc', (3.05, 15.0), None)
+    >>> client.deadline, client.max_response_bytes
+    (30.0, 20000000)
 
     Lookups need the network, so these are not run here::
 
@@ -877,12 +1438,17 @@ class FdcClient:
         *,
         base_url: str = DEFAULT_BASE_URL,
         timeout: float | tuple[float, float] = (3.05, 15),
+        deadline: float = DEFAULT_DEADLINE,
         cache: bool | str | os.PathLike[str] | None = True,
         retries: int = 3,
         backoff_factor: float = 0.5,
         cache_expire_after: timedelta | float = timedelta(days=30),
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._key, self._key_origin = self._resolve_key(api_key)
+        self._secret = None if self._key == DEMO_KEY else _Secret(self._key)
+        if self._secret is not None:
+            _register_secret(self._secret)
         if not isinstance(base_url, str) or not re.match(r"^https?://", base_url):
             raise InputError(
                 f"base_url must be an http(s) URL such as {DEFAULT_BASE_URL!r}, not {base_url!r}",
@@ -890,6 +1456,14 @@ class FdcClient:
             )
         self.base_url = base_url.rstrip("/")
         self.timeout = self._check_timeout(timeout)
+        seconds = None if isinstance(deadline, (bool, str)) else _number(deadline)
+        if seconds is None or seconds <= 0:
+            raise InputError(
+                f"deadline must be seconds > 0, not {deadline!r}; every request must end in "
+                f"bounded time (default {DEFAULT_DEADLINE:g})",
+                field="deadline",
+            )
+        self.deadline = seconds
         if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
             raise InputError(
                 f"retries must be a whole number >= 0, not {retries!r}", field="retries"
@@ -900,6 +1474,17 @@ class FdcClient:
                 f"backoff_factor must be a number >= 0 [s], not {backoff_factor!r}",
                 field="backoff_factor",
             )
+        if (
+            isinstance(max_response_bytes, bool)
+            or not isinstance(max_response_bytes, int)
+            or max_response_bytes < 1
+        ):
+            raise InputError(
+                f"max_response_bytes must be a whole number of bytes >= 1, not "
+                f"{max_response_bytes!r} (default {DEFAULT_MAX_RESPONSE_BYTES:_})",
+                field="max_response_bytes",
+            )
+        self.max_response_bytes = max_response_bytes
         self.retries = retries
         self.backoff_factor = factor
         self._expire = self._check_expire(cache_expire_after)
@@ -907,6 +1492,7 @@ class FdcClient:
         self._rate_limit_remaining: int | None = None
         self._rate_limit_limit: int | None = None
         self.cache_path: Path | None = None
+        self.cache_read_only = False
         self._session = self._make_session(cache)
 
     # ------------------------------------------------------------------ setup
@@ -977,10 +1563,10 @@ class FdcClient:
             backoff_factor=self.backoff_factor,
             status_forcelist=(500, 502, 503, 504),
             allowed_methods=None,  # only GETs are sent; retry them all
-            raise_on_status=False,  # hand the last 5xx to _check, which reads FDC's message
+            raise_on_status=False,  # hand the last 5xx to _json, which reads FDC's message
             respect_retry_after_header=True,
         )
-        adapter = HTTPAdapter(max_retries=retry)
+        adapter = _Adapter(max_retries=retry)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         from magcalc import __version__
@@ -994,29 +1580,41 @@ class FdcClient:
         )
         return session
 
-    def _open_cache(self, folder: Path) -> requests.Session | None:
-        """A requests-cache session in `folder`, or None (with one warning) when impossible."""
+    def _cached_session(self, path: Path, backend: Any = None) -> requests.Session:
+        """A requests-cache session on the SQLite file `path`, or on `backend` when given."""
         import requests_cache
 
+        where: dict[str, Any] = (
+            {"cache_name": str(path), "backend": "sqlite"}
+            if backend is None
+            else {"backend": backend}
+        )
+        session: requests.Session = requests_cache.CachedSession(
+            **where,
+            expire_after=self._expire,
+            allowable_codes=(200, 404),
+            allowable_methods=("GET",),
+            ignored_parameters=_IGNORED_PARAMETERS,
+            match_headers=False,
+            cache_control=False,
+            filter_fn=self._cacheable,
+        )
+        return session
+
+    def _open_cache(self, folder: Path) -> requests.Session | None:
+        """A requests-cache session in `folder`, or None (with one warning) when impossible."""
         path = folder / CACHE_FILE
 
         def build() -> requests.Session:
-            session: requests.Session = requests_cache.CachedSession(
-                str(path),
-                backend="sqlite",
-                expire_after=self._expire,
-                allowable_codes=(200, 404),
-                allowable_methods=("GET",),
-                ignored_parameters=_IGNORED_PARAMETERS,
-                match_headers=False,
-                cache_control=False,
-                filter_fn=_cacheable,
-            )
+            session = self._cached_session(path)
             len(session.cache.responses)  # type: ignore[attr-defined]  # reads the file
             return session
 
         try:
             folder.mkdir(parents=True, exist_ok=True)
+            problem = _write_problem(path)
+            if problem is not None:
+                return self._open_read_only(folder, path, problem)
             try:
                 session = build()
             except sqlite3.OperationalError:
@@ -1026,32 +1624,95 @@ class FdcClient:
                     f"the FoodData Central cache {path} is unreadable ({err}); deleting it and "
                     "starting an empty one",
                     FdcCacheWarning,
-                    stacklevel=4,
+                    stacklevel=_user_stacklevel(),
                 )
                 for suffix in ("", "-wal", "-shm", "-journal"):
                     Path(f"{path}{suffix}").unlink(missing_ok=True)
                 session = build()
         except (OSError, sqlite3.Error) as err:
-            reason = getattr(err, "strerror", None) or str(err)
-            warnings.warn(
-                f"cannot use the FoodData Central cache in {folder} ({reason}); continuing "
-                "without a cache, so every lookup costs a request. Pass cache=<a writable "
-                "folder> or cache=False",
-                FdcCacheWarning,
-                stacklevel=4,
-            )
+            self._no_cache_warning(folder, getattr(err, "strerror", None) or str(err))
             return None
         self.cache_path = path
         return session
+
+    def _open_read_only(self, folder: Path, path: Path, problem: str) -> requests.Session | None:
+        """The cache file that cannot be written, read-only; None when it cannot be read either."""
+        try:
+            backend = _read_only_cache(path)
+        except sqlite3.Error:
+            self._no_cache_warning(folder, problem)
+            return None
+        stored = backend.responses.stored
+        warnings.warn(
+            f"the FoodData Central cache {path} cannot be written ({problem}); magcalc uses "
+            f"the {stored} answer(s) already in it and keeps new ones in memory only, so they "
+            "cost a request again next time. Free some disk space or make the folder "
+            "writable, or pass cache=<a writable folder> or cache=False",
+            FdcCacheWarning,
+            stacklevel=_user_stacklevel(),
+        )
+        self.cache_path = path
+        self.cache_read_only = True
+        return self._cached_session(path, backend)
+
+    def _no_cache_warning(self, folder: Path, reason: str) -> None:
+        warnings.warn(
+            f"cannot use the FoodData Central cache in {folder} ({reason}); continuing "
+            "without a cache, so every lookup costs a request. Pass cache=<a writable "
+            "folder> or cache=False",
+            FdcCacheWarning,
+            stacklevel=_user_stacklevel(),
+        )
+
+    def _cacheable(self, response: requests.Response) -> bool:
+        """The requests-cache filter: see :meth:`_valid_for_cache`."""
+        if getattr(response, "from_cache", False):
+            return True  # checked when saved; one an older magcalc kept is dropped by _parse
+        call = _current_call()
+        if call is not None and id(response) in call.verdicts:
+            return call.verdicts[id(response)]
+        verdict = self._valid_for_cache(response)
+        if call is not None:
+            call.verdicts[id(response)] = verdict
+        return verdict
+
+    def _valid_for_cache(self, response: requests.Response) -> bool:
+        """
+        Whether requests-cache may keep `response`.
+
+        Only valid food data: a 404, or a 200 that parses as what was asked for.
+        Never an FDC error body sent with 200, which would fail every lookup for
+        30 days after FDC recovers, and never an answer that quotes the key.
+        """
+        try:
+            if self._secret is not None:
+                seen = [
+                    response.content.decode("utf-8", "replace"),
+                    str(response.reason or ""),
+                    *(f"{k}: {v}" for k, v in response.headers.items()),
+                ]
+                if any(self._secret.found_in(text) for text in seen):
+                    return False
+            if response.status_code == 404:
+                return True
+            parse = _parser_for(urlsplit(response.url).path)
+            if response.status_code != 200 or parse is None:
+                return False
+            parse(json.loads(response.content))
+        except Exception:  # a filter must not raise: whatever fails here is not cached
+            return False
+        return True
 
     # ------------------------------------------------------------------ dunder
 
     def __repr__(self) -> str:
         key = {"argument": "given", "FDC_API_KEY": "from FDC_API_KEY", "DEMO_KEY": "DEMO_KEY"}
+        cache = str(self.cache_path) if self.cache_path else None
+        read_only = ", cache_read_only=True" if self.cache_read_only else ""
         return (
             f"FdcClient(base_url={self.base_url!r}, key={key[self._key_origin]}, "
-            f"cache={str(self.cache_path) if self.cache_path else None!r}, "
-            f"timeout={self.timeout}, retries={self.retries})"
+            f"cache={cache!r}{read_only}, timeout={self.timeout}, deadline={self.deadline:g}, "
+            f"retries={self.retries})"
         )
 
     def __enter__(self) -> FdcClient:
@@ -1079,37 +1740,54 @@ class FdcClient:
         """Requests allowed an hour, from the last network answer's ``X-RateLimit-Limit``."""
         return self._rate_limit_limit
 
+    # ------------------------------------------------------------------ the key
+
+    def _scrub_error(self, err: BaseException) -> None:
+        """Mask the key in an error's message and in the text of the errors it was raised from."""
+        if self._secret is None:
+            return
+        if isinstance(err, MagcalcError):
+            err.message = self._secret.scrub(err.message)
+            err.args = (err.message,)
+        chain: list[BaseException] = []
+        cause = err.__cause__ or (None if err.__suppress_context__ else err.__context__)
+        while cause is not None and cause not in chain:
+            chain.append(cause)
+            cause = cause.__cause__ or (None if cause.__suppress_context__ else cause.__context__)
+        if not chain:
+            return
+        texts = ["".join(traceback.format_exception_only(type(e), e)).strip() for e in chain]
+        if any(self._secret.found_in(text) for text in texts):
+            # Transport errors quote the server (a bad status line, a header): keep
+            # what they say, without the key.
+            err.__cause__ = _ServerQuotedError(" <- ".join(self._secret.scrub(t) for t in texts))
+            err.__context__ = None
+            err.__suppress_context__ = True
+
+    @contextlib.contextmanager
+    def _scrubbing(self) -> Iterator[None]:
+        """Every FdcError leaving a public method passes through here."""
+        try:
+            yield
+        except FdcError as err:
+            self._scrub_error(err)
+            raise
+
     # ------------------------------------------------------------------ transport
 
-    def _scrub(self, text: str) -> str:
-        """Belt and braces: no message may carry the key, even if a server echoes it."""
-        if self._key == DEMO_KEY or len(self._key) < 8:
-            return text
-        return text.replace(self._key, "<api key>")
-
     def _get(self, path: str, params: Mapping[str, str] | None = None) -> requests.Response:
-        """One GET with retries; transport failures become FdcUnavailableError."""
+        """One GET with retries under the deadline; transport failures become FdcErrors."""
         url = f"{self.base_url}{path}"
-        try:
-            with self._lock:
-                response = self._send(url, params)
-        except requests.exceptions.ConnectionError as err:
-            # After its retries urllib3 reports a read timeout as MaxRetryError, which
-            # requests turns into ConnectionError: look at the reason to tell them apart.
-            reason = getattr(err.args[0], "reason", None) if err.args else None
-            refused = isinstance(reason, urllib3.exceptions.NewConnectionError)
-            if refused or not isinstance(reason, urllib3.exceptions.TimeoutError):
-                raise FdcUnavailableError(self._unreachable(path, err)) from err
-            raise FdcUnavailableError(self._timed_out(path)) from err
-        except requests.exceptions.Timeout as err:
-            raise FdcUnavailableError(self._timed_out(path)) from err
-        except requests.exceptions.ChunkedEncodingError as err:
-            raise FdcResponseError(
-                f"FoodData Central's answer to GET {path} broke off before its end "
-                "(truncated); try again"
-            ) from err
-        except requests.exceptions.RequestException as err:
-            raise FdcUnavailableError(self._unreachable(path, err)) from err
+        with self._lock:
+            call = _Call(self.deadline, self.max_response_bytes)
+            try:
+                with _calling(call):
+                    response = self._send(url, params)
+            except _TooLargeError as err:
+                raise FdcResponseError(self._too_large(path, err)) from None
+            except (requests.exceptions.RequestException, _DeadlineError) as err:
+                raise self._transport_error(path, call, err) from err
+            self._check_saved(response)
         from_cache = bool(getattr(response, "from_cache", False))
         logger.debug(
             "FDC GET %s -> %s (%s)", path, response.status_code, "cache" if from_cache else "net"
@@ -1121,20 +1799,91 @@ class FdcClient:
             limit = _int(response.headers.get("X-RateLimit-Limit"))
             if limit is not None:
                 self._rate_limit_limit = limit
+        if response.status_code >= 500:
+            try:
+                self._json(response, path, call.attempts)
+            except FdcError as err:
+                if not call.gave_up:
+                    raise
+                raise FdcUnavailableError(
+                    f"{err.message}. {self._gave_up(call)}: try again later, or pass a longer "
+                    "deadline= (seconds) to FdcClient"
+                ) from err
         return response
 
-    def _timed_out(self, path: str) -> str:
+    def _transport_error(self, path: str, call: _Call, err: Exception) -> FdcError:
+        error = self._transport_error_as_is(path, call, err)
+        if call.gave_up:
+            error.message += f"; {self._gave_up(call)}"
+            error.args = (error.message,)
+        return error
+
+    def _gave_up(self, call: _Call) -> str:
+        return (
+            f"magcalc stopped instead of waiting {call.gave_up}, which would end past the "
+            f"{self.deadline:g} s deadline (deadline=)"
+        )
+
+    def _transport_error_as_is(self, path: str, call: _Call, err: Exception) -> FdcError:
+        if isinstance(err, _DeadlineError) or call.over():
+            return FdcUnavailableError(self._past_deadline(path, call))
+        if isinstance(err, requests.exceptions.ContentDecodingError):
+            found = re.search(r"content-encoding: ([\w-]+)", str(err), re.I)
+            encoding = found.group(1) if found else "compressed"
+            return FdcResponseError(
+                f"FoodData Central's answer to GET {path} says it is {encoding}-compressed "
+                "(Content-Encoding) but its body cannot be decompressed: the server or a proxy "
+                "on the way sent a broken answer; try again later"
+            )
+        if isinstance(err, requests.exceptions.ChunkedEncodingError):
+            return FdcResponseError(
+                f"FoodData Central's answer to GET {path} broke off before its end "
+                "(truncated); try again"
+            )
+        if isinstance(err, requests.exceptions.Timeout):
+            return FdcUnavailableError(self._timed_out(path, call))
+        if isinstance(err, requests.exceptions.ConnectionError):
+            # After its retries urllib3 reports a read timeout as MaxRetryError, which
+            # requests turns into ConnectionError: look at the reason to tell them apart.
+            first = err.args[0] if err.args else None
+            reason = getattr(first, "reason", first)
+            refused = isinstance(reason, urllib3.exceptions.NewConnectionError)
+            if not refused and isinstance(reason, urllib3.exceptions.TimeoutError):
+                return FdcUnavailableError(self._timed_out(path, call))
+        return FdcUnavailableError(self._unreachable(path, err, call))
+
+    def _past_deadline(self, path: str, call: _Call) -> str:
+        got = f", {call.received:,} bytes of the answer received" if call.received else ""
+        return (
+            f"FoodData Central did not finish answering GET {path} within the "
+            f"{self.deadline:g} s deadline ({call.attempts} attempt(s){got}); it may be "
+            "overloaded or the connection slow: try again later, or pass a longer deadline= "
+            "(seconds) to FdcClient"
+        )
+
+    def _too_large(self, path: str, err: _TooLargeError) -> str:
+        size = (
+            f"declares {err.size:,} bytes (Content-Length)" if err.declared else "goes on past that"
+        )
+        return (
+            f"FoodData Central's answer to GET {path} is larger than the "
+            f"{self.max_response_bytes:,}-byte cap: it {size}, so magcalc stopped reading it. "
+            "FDC's answers are a few MB at most, so the server or a proxy is misbehaving; if "
+            "you expect answers this large, pass a larger max_response_bytes= to FdcClient"
+        )
+
+    def _timed_out(self, path: str, call: _Call) -> str:
         return (
             f"FoodData Central did not answer GET {path} within the timeout "
             f"({self.timeout[0]:g} s to connect, {self.timeout[1]:g} s to read) in "
-            f"{self.retries + 1} attempt(s); it may be overloaded: try again later or pass a "
+            f"{call.attempts} attempt(s); it may be overloaded: try again later or pass a "
             "longer timeout="
         )
 
-    def _unreachable(self, path: str, err: Exception) -> str:
-        return self._scrub(
+    def _unreachable(self, path: str, err: Exception, call: _Call) -> str:
+        return (
             f"cannot reach FoodData Central at {self.base_url} for GET {path} after "
-            f"{self.retries + 1} attempt(s) ({type(err).__name__}); check the network "
+            f"{call.attempts} attempt(s) ({type(err).__name__}); check the network "
             "connection or try again later"
         )
 
@@ -1150,7 +1899,7 @@ class FdcClient:
                 f"the FoodData Central cache {self.cache_path} failed ({err}); continuing "
                 "without a cache",
                 FdcCacheWarning,
-                stacklevel=5,
+                stacklevel=_user_stacklevel(),
             )
             headers = dict(self._session.headers)
             adapter = self._session.get_adapter(url)
@@ -1160,11 +1909,37 @@ class FdcClient:
             self._session.mount("http://", adapter)
             self._session.mount("https://", adapter)
             self.cache_path = None
+            self.cache_read_only = False
             return self._session.get(
                 url, params=params, timeout=self.timeout, allow_redirects=False
             )
 
-    def _json(self, response: requests.Response, path: str) -> Any:
+    def _check_saved(self, response: requests.Response) -> None:
+        """Warn once when requests-cache could not save an answer it meant to keep."""
+        cache = getattr(self._session, "cache", None)
+        key = getattr(response, "cache_key", None)  # set only when a save was attempted
+        if cache is None or self.cache_read_only or not key:
+            return
+        if getattr(response, "from_cache", False):
+            return
+        try:
+            saved = bool(cache.contains(key=key))
+        except sqlite3.Error:
+            saved = False
+        if saved:
+            return
+        # requests-cache rolls back a failed write without a word.
+        self.cache_read_only = True
+        warnings.warn(
+            f"could not save FoodData Central's answer in the cache {self.cache_path} (is the "
+            "disk full, or the file read-only?); answers already in it are still used, new "
+            "ones cost a request again next time. Free some disk space, or pass "
+            "cache=<a writable folder> or cache=False",
+            FdcCacheWarning,
+            stacklevel=_user_stacklevel(),
+        )
+
+    def _json(self, response: requests.Response, path: str, attempts: int = 1) -> Any:
         """The decoded JSON of a 200 answer; every other answer raises its FdcError."""
         status = response.status_code
         content_type = response.headers.get("Content-Type", "")
@@ -1180,15 +1955,13 @@ class FdcClient:
             try:
                 data = json.loads(text)
                 decoded = True
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, RecursionError):
                 decoded = False
         if status == 200:
             if not decoded:
                 raise FdcResponseError(
-                    self._scrub(
-                        f"FoodData Central answered GET {path} with "
-                        f"{_describe_body(text, content_type)} instead of JSON; try again later"
-                    )
+                    f"FoodData Central answered GET {path} with "
+                    f"{_describe_body(text, content_type)} instead of JSON; try again later"
                 )
             error = parse_error(data, status=status, headers=response.headers)
             if error is not None:
@@ -1196,9 +1969,10 @@ class FdcClient:
             return data
         error = parse_error(data, status=status, headers=response.headers) if decoded else None
         if error is None:
-            error = self._status_error(status, path, text, content_type, response.headers)
-        error.message = self._scrub(error.message)
-        error.args = (error.message,)
+            error = self._status_error(status, path, text, content_type, response.headers, attempts)
+        if status >= 500:
+            error.message += _retry_after_note(response.headers)
+            error.args = (error.message,)
         raise error
 
     def _status_error(
@@ -1208,19 +1982,19 @@ class FdcClient:
         text: str,
         content_type: str,
         headers: Mapping[str, str],
+        attempts: int,
     ) -> FdcError:
         body = _describe_body(text, content_type)
         if status == 429:
             return _rate_limit_error("", "", headers)
         if status in (401, 403):
-            return FdcAuthError(_auth_message("", ""))
+            return FdcAuthError(_auth_message("", "", status))
         if status == 404:
             return FdcNotFoundError(f"FoodData Central has nothing at GET {path} (404)")
         if status >= 500:
             return FdcUnavailableError(
                 f"FoodData Central failed with HTTP {status} for GET {path} after "
-                f"{self.retries + 1} attempt(s), answering {body}; this is an FDC outage, "
-                "try again later"
+                f"{attempts} attempt(s), answering {body}; this is an FDC outage, try again later"
             )
         if 300 <= status < 400:
             where = headers.get("Location", "?")
@@ -1233,19 +2007,30 @@ class FdcClient:
             f"FoodData Central answered GET {path} with HTTP {status} and {body}"
         )
 
-    def _parse(self, response: requests.Response, path: str, parse: Callable[[Any], T]) -> T:
-        """Decode and parse an answer; one that fails is dropped from the cache."""
+    def _parse(
+        self,
+        response: requests.Response,
+        path: str,
+        parse: Callable[[Any], T],
+        params: Mapping[str, str] | None = None,
+    ) -> T:
+        """Decode and parse an answer; a cached one that fails is asked for again."""
         try:
             return parse(self._json(response, path))
-        except FdcResponseError:
-            cache = getattr(self._session, "cache", None)
-            if cache is not None:
-                with contextlib.suppress(sqlite3.Error):  # the answer is an error anyway
-                    cache.delete(requests=[response.request])
-            raise
+        except FdcError:
+            if not getattr(response, "from_cache", False):
+                raise
+        # Kept by an older magcalc, which cached any whole JSON: drop it and ask FDC.
+        logger.debug("FDC GET %s: the cached answer is not valid food data; asking again", path)
+        cache = getattr(self._session, "cache", None)
+        key = getattr(response, "cache_key", None)
+        if cache is not None and key:
+            with contextlib.suppress(sqlite3.Error):
+                cache.delete(key)
+        return parse(self._json(self._get(path, params), path))
 
     def _fetch(self, path: str, params: Mapping[str, str] | None, parse: Callable[[Any], T]) -> T:
-        return self._parse(self._get(path, params), path, parse)
+        return self._parse(self._get(path, params), path, parse, params)
 
     # ------------------------------------------------------------------ API
 
@@ -1306,7 +2091,8 @@ class FdcClient:
             "pageSize": str(page_size),
             "pageNumber": str(page),
         }
-        return self._fetch("/v1/foods/search", params, parse_search)
+        with self._scrubbing():
+            return self._fetch("/v1/foods/search", params, parse_search)
 
     def food(self, fdc_id: int | str) -> Food:
         """
@@ -1341,22 +2127,26 @@ class FdcClient:
         """
         fid = _check_id(fdc_id)
         path = f"/v1/food/{fid}"
-        response = self._get(path)
-        if response.status_code == 404 and not response.content.strip():
-            logger.debug("FDC GET %s: 404 with an empty body; trying format=abridged", path)
-            response = self._get(path, {"format": "abridged"})
+        parse = functools.partial(_food_for, fid)
+        with self._scrubbing():
+            response = self._get(path)
+            if response.status_code == 404 and not response.content.strip():
+                logger.debug("FDC GET %s: 404 with an empty body; trying format=abridged", path)
+                abridged = {"format": "abridged"}
+                response = self._get(path, abridged)
+                if response.status_code == 404:
+                    raise FdcNotFoundError(
+                        f"FoodData Central has no food with FDC id {fid} (404 in full and "
+                        "abridged format); check the id at https://fdc.nal.usda.gov/ or find "
+                        "foods with FdcClient.search(...)"
+                    )
+                return self._parse(response, path, parse, abridged)
             if response.status_code == 404:
                 raise FdcNotFoundError(
-                    f"FoodData Central has no food with FDC id {fid} (404 in full and abridged "
-                    "format); check the id at https://fdc.nal.usda.gov/ or find foods with "
-                    "FdcClient.search(...)"
+                    f"FoodData Central has no food with FDC id {fid} (404); check the id at "
+                    "https://fdc.nal.usda.gov/ or find foods with FdcClient.search(...)"
                 )
-        elif response.status_code == 404:
-            raise FdcNotFoundError(
-                f"FoodData Central has no food with FDC id {fid} (404); check the id at "
-                "https://fdc.nal.usda.gov/ or find foods with FdcClient.search(...)"
-            )
-        return self._parse(response, path, parse_food)
+            return self._parse(response, path, parse)
 
     def foods(
         self,
@@ -1413,16 +2203,18 @@ class FdcClient:
             )
         wanted = list(dict.fromkeys(_check_id(i) for i in fdc_ids))
         found: dict[int, Food] = {}
-        for fmt in ("full", "abridged"):
-            todo = [i for i in wanted if i not in found]
-            for start in range(0, len(todo), MAX_IDS_PER_CALL):
-                chunk = todo[start : start + MAX_IDS_PER_CALL]
-                params = {"fdcIds": ",".join(map(str, chunk))}
-                if fmt == "abridged":
-                    params["format"] = "abridged"
-                for food in self._fetch("/v1/foods", params, parse_foods):
-                    if food.fdc_id is not None:  # FDC records always carry their id
-                        found.setdefault(food.fdc_id, food)
+        with self._scrubbing():
+            for fmt in ("full", "abridged"):
+                todo = [i for i in wanted if i not in found]
+                for start in range(0, len(todo), MAX_IDS_PER_CALL):
+                    chunk = todo[start : start + MAX_IDS_PER_CALL]
+                    params = {"fdcIds": ",".join(map(str, chunk))}
+                    if fmt == "abridged":
+                        params["format"] = "abridged"
+                    for food in self._fetch("/v1/foods", params, parse_foods):
+                        # Records of ids not asked for are left out, never mixed in.
+                        if food.fdc_id is not None:
+                            found.setdefault(food.fdc_id, food)
         lost = [i for i in wanted if i not in found]
         result = FdcFoods((found[i] for i in wanted if i in found), missing=lost)
         if lost:

@@ -899,7 +899,9 @@ class FoodTable:
             raise UnknownFoodError(key)
         i = self._row(key)
         if i is None:
-            raise UnknownFoodError(key, self.suggest(str(key)[:200]))
+            # A huge int has no decimal text (Python caps it); it has no suggestions either.
+            text = key if isinstance(key, str) else "" if key.bit_length() > 64 else str(key)
+            raise UnknownFoodError(key, self.suggest(text[:MAX_QUERY_CHARS]) if text else [])
         return self._food(i)
 
     def suggest(self, query: str, limit: int = 5) -> list[str]:
@@ -909,7 +911,7 @@ class FoodTable:
         description (rapidfuzz's QRatio, about 1 ms for the whole table; WRatio takes
         twenty times as long). The query is cut to ``MAX_QUERY_CHARS`` first.
         """
-        query = query[:MAX_QUERY_CHARS]
+        query = query[:MAX_QUERY_CHARS]  # suggestions only: the error says what was wrong
         hits = self.search(query, limit=limit) if query.strip() else []
         if hits:
             return [h.food.description for h in hits]
@@ -948,7 +950,14 @@ class FoodTable:
             raise AmountError(f"search query must be text, not {type(query).__name__}")
         if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
             raise AmountError(f"limit must be a positive whole number, not {limit!r}")
-        ranked = self._search.rank(query[:MAX_QUERY_CHARS], source=check_source(source))
+        if len(query) > MAX_QUERY_CHARS:
+            raise InputError(
+                f"a search query of {len(query):,} characters is longer than any food name "
+                f"(magcalc compares at most {MAX_QUERY_CHARS}; USDA's longest description "
+                "has 184): shorten it",
+                field="query",
+            )
+        ranked = self._search.rank(query, source=check_source(source))
         return SearchResults(
             (FoodMatch(food=self._food(i), score=round(s, 2)) for i, s in ranked[:limit]), query
         )
@@ -1004,6 +1013,11 @@ class FoodTable:
         if not query:
             raise UnknownFoodError(
                 entry.text, ["an entry that names a food, e.g. '1 cup milk' or '2 eggs'"]
+            )
+        if len(query) > MAX_QUERY_CHARS:
+            raise UnknownFoodError(
+                _short(entry.text),
+                [f"a food name of at most {MAX_QUERY_CHARS} characters (not {len(query):,})"],
             )
         # Pounds and kilograms are what food is bought by: the raw food, as bought.
         as_bought = (
@@ -1526,8 +1540,10 @@ def serving(food: FoodLike, amount: AmountLike = None, *, source: str | None = N
         counted = set(
             tokens(" ".join(names[: len(names) - len(entry.food_words if entry else ())]))
         )
+        # The food's own words and the measures its portions name ("1 egg"), not every
+        # word of a portion's text ("fl" of "fl oz" is no count).
         known = set(tokens(resolved.description)) | {
-            t for p in resolved.portions for t in tokens(p.unit_description)
+            _portion_key(p.unit_description).head for p in resolved.portions
         }
         if counted and not counted & known:
             raise UnknownUnitError(

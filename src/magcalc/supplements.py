@@ -24,6 +24,7 @@ import csv
 import math
 import re
 import threading
+import unicodedata
 import warnings
 from typing import Any
 
@@ -32,6 +33,7 @@ from pydantic import Field, model_validator
 from magcalc._data import data_file
 from magcalc._models import InputModel, ValueModel
 from magcalc.errors import PlausibilityWarning, SupplementError, UnknownFormError
+from magcalc.units import odd_digit_message
 
 __all__ = [
     "ATOMIC_WEIGHTS",
@@ -532,11 +534,20 @@ class Supplement(InputModel):
 
 _LABEL = re.compile(
     r"""^\s*(?:magnesium|mg)\b\s*
-        (?:\(\s*as\s+(?P<form1>[^)]*)\)\s*)?
-        [:,-]?\s*(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>mg|milligrams?|g|grams?)\b
-        \s*(?:\(\s*as\s+(?P<form2>[^)]*)\))?""",
-    re.IGNORECASE | re.VERBOSE,
+        (?:\(\s*as\s+(?P<form1>[^()]*)\)\s*)?
+        (?:[:,]|[-\u2013\u2014](?=\s))?\s*          # a separator: "Magnesium: 200 mg", "- 200 mg"
+        (?P<sign>[-\u2212\u2013]\s*)?                # a minus sign: "-200 mg" is negative
+        (?P<amount>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>mg|milligrams?|g|grams?)\b
+        \s*(?:\(\s*as\s+(?P<form2>[^()]*)\))?
+        (?P<rest>.*)$""",
+    re.IGNORECASE | re.VERBOSE | re.DOTALL,
 )
+# What may follow the dose on a Supplement Facts line: the % Daily Value and footnote marks.
+_LABEL_TRAILER = re.compile(
+    r"\s*(?:\(?\s*[0-9]+(?:\.[0-9]+)?\s*%\s*(?:dv|daily\s+value)?\s*\)?)?\s*[*\u2020\u2021]*\s*\.?\s*",
+    re.IGNORECASE,
+)
+_LABEL_EXAMPLE = "'Magnesium (as magnesium citrate) 200 mg'"
 
 
 def parse_label(text: str, *, servings_per_day: float = 1.0) -> Supplement:
@@ -545,7 +556,10 @@ def parse_label(text: str, *, servings_per_day: float = 1.0) -> Supplement:
 
     US Supplement Facts and EU labels declare **elemental** magnesium, so the amount is
     read as ``elemental_mg``. A product name that states the compound mass
-    ("Magnesium Oxide 500 mg") is refused as ambiguous.
+    ("Magnesium Oxide 500 mg") is refused as ambiguous. The line must be read whole:
+    after the dose only a % Daily Value ("48% DV") and footnote marks may follow, so a
+    second dose, "200 mg/kg" or "per 2 capsules" are refused rather than read as the
+    first number alone.
 
     Parameters
     ----------
@@ -560,7 +574,10 @@ def parse_label(text: str, *, servings_per_day: float = 1.0) -> Supplement:
     Raises
     ------
     SupplementError
-        If the line cannot be read, names several forms, or names the compound mass.
+        If the line cannot be read exactly: it names several forms or the form twice,
+        names the compound mass, gives a negative dose ("-200 mg"), has more after the
+        dose (a second dose, "mg/kg"), or has characters that look like digits but are
+        not ("2⁰⁰ mg"). The message says what to write instead.
     UnknownFormError
         If the form is not in the catalogue.
 
@@ -575,33 +592,64 @@ def parse_label(text: str, *, servings_per_day: float = 1.0) -> Supplement:
     >>> s = parse_label("Magnesium (as magnesium citrate) 200 mg")
     >>> s.form, s.elemental_mg
     ('citrate', 200.0)
+    >>> parse_label("Magnesium (as magnesium oxide) 400 mg 95% DV").elemental_mg
+    400.0
     """
     if not isinstance(text, str) or not text.strip():
-        raise SupplementError("label text is empty; e.g. 'Magnesium (as magnesium citrate) 200 mg'")
-    match = _LABEL.match(text)
+        raise SupplementError(f"label text is empty; e.g. {_LABEL_EXAMPLE}")
+    odd = odd_digit_message(text, "label")
+    if odd is not None:
+        raise SupplementError(odd, field="label")
+    shown = _shorten(text)
+    # Fullwidth digits and letters read as their ASCII forms.
+    folded = unicodedata.normalize("NFKC", text).replace("\u00a0", " ")
+    match = _LABEL.match(folded)
     if not match:
-        compound = re.match(r"^\s*magnesium\s+([a-z -]+?)\s+\d", text, re.IGNORECASE)
+        compound = re.match(r"^\s*magnesium\s+([a-z -]+?)\s+\d", folded, re.IGNORECASE)
         if compound:
             raise SupplementError(
-                f"{text!r} names the compound, so its mass may be of the compound, not of "
+                f"{shown} names the compound, so its mass may be of the compound, not of "
                 "magnesium; use Supplement(form=..., compound_mg=...) or, if the label's "
                 "Supplement Facts say so, elemental_mg=",
                 field="label",
             )
         raise SupplementError(
-            f"cannot read supplement label {text!r}; expected e.g. "
-            "'Magnesium (as magnesium citrate) 200 mg'",
+            f"cannot read supplement label {shown}; expected e.g. {_LABEL_EXAMPLE}",
             field="label",
         )
-    form_text = match.group("form1") or match.group("form2")
-    if not form_text:
+    if match.group("sign"):
         raise SupplementError(
-            f"label {text!r} does not say which form; pass Supplement(form=..., elemental_mg=...)",
+            f"label {shown} gives a negative dose; write the elemental magnesium per serving "
+            f"as a positive number, e.g. {_LABEL_EXAMPLE}",
+            field="label",
+        )
+    rest = match.group("rest")
+    if not _LABEL_TRAILER.fullmatch(rest):
+        # A second dose, "mg/kg", "per 2 capsules": reading the first number alone would
+        # be a different dose from the label's.
+        raise SupplementError(
+            f"label {shown} has {_shorten(rest.strip())} after the dose, which magcalc "
+            "cannot read exactly; give one dose of elemental magnesium per serving per line, "
+            f"e.g. {_LABEL_EXAMPLE} (a second form is its own Supplement, several servings "
+            "a day are servings_per_day=)",
+            field="label",
+        )
+    form1, form2 = match.group("form1"), match.group("form2")
+    if form1 and form2:
+        raise SupplementError(
+            f"label {shown} names the form twice ({form1.strip()!r} and {form2.strip()!r}); "
+            f"name it once, e.g. {_LABEL_EXAMPLE}",
             field="form",
         )
-    if re.search(r",|\band\b|/", form_text):
+    form_text = form1 or form2
+    if not form_text:
         raise SupplementError(
-            f"label {text!r} lists several forms ({form_text}); enter each as its own Supplement",
+            f"label {shown} does not say which form; pass Supplement(form=..., elemental_mg=...)",
+            field="form",
+        )
+    if re.search(r",|\band\b|/|\+|&", form_text):
+        raise SupplementError(
+            f"label {shown} lists several forms ({form_text}); enter each as its own Supplement",
             field="form",
         )
     amount = float(match.group("amount"))
@@ -613,3 +661,9 @@ def parse_label(text: str, *, servings_per_day: float = 1.0) -> Supplement:
         servings_per_day=servings_per_day,
         label=text.strip(),
     )
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    """``repr(text)``, cut to about `limit` characters for messages."""
+    shown = repr(text)
+    return shown if len(shown) <= limit else shown[: limit - 4] + "...'"

@@ -188,34 +188,116 @@ _NUMBER = re.compile(
     re.VERBOSE,
 )
 _LEADING_WORD = re.compile(r"^\s*(half an|half a|half|an|a|one)\b\s*", re.IGNORECASE)
-_SINGULAR = [("ies", "y"), ("ches", "ch"), ("shes", "sh"), ("oes", "o"), ("ses", "s")]
 
 
 def _singular(word: str) -> str:
-    for end, repl in _SINGULAR:
-        if word.endswith(end) and len(word) > len(end) + 1:
-            return word[: -len(end)] + repl
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
-        return word[:-1]
-    return word
+    # One rule for amounts and portions: "leaves" is "leaf" for both.
+    from magcalc._search import singular
+
+    return singular(word)
+
+
+def _odd_digit(text: str) -> str | None:
+    """
+    The first character of `text` that looks like a digit but is not one magcalc reads.
+
+    Digits are 0-9, their fullwidth and mathematical forms (Unicode Nd characters whose
+    NFKC form is 0-9, e.g. "１", "𝟐") and the vulgar fractions ("½"). Superscripts,
+    subscripts, circled and parenthesised digits, digits of other scripts ("٣") and
+    symbols that decompose into digits ("㋀") are not: read as digits they would turn
+    "1² cup" into 12 cups. None when there is no such character.
+
+    Examples
+    --------
+    >>> _odd_digit("1² cup"), _odd_digit("１/２ cup"), _odd_digit("1½ cups")
+    ('²', None, None)
+    """
+    if text.isascii():
+        return None
+    for ch in text:
+        if ch.isascii():
+            continue
+        folded = unicodedata.normalize("NFKC", ch)
+        kind = unicodedata.category(ch)
+        looks_numeric = kind in ("Nd", "No") or any(
+            unicodedata.category(c) in ("Nd", "No") for c in folded
+        )
+        if not looks_numeric:
+            continue
+        if kind == "Nd" and folded.isascii() and folded.isdigit():
+            continue  # fullwidth or mathematical digit
+        if unicodedata.name(ch, "").startswith("VULGAR FRACTION"):
+            continue
+        return ch
+    return None
+
+
+def _describe_char(ch: str) -> str:
+    """A character for messages: '²' (SUPERSCRIPT TWO, U+00B2)."""
+    name = unicodedata.name(ch, "unnamed character")
+    return f"{ch!r} ({name}, U+{ord(ch):04X})"
+
+
+def odd_digit_message(text: str, what: str) -> str | None:
+    """
+    The message for a `what` ("amount", "day", ...) that holds a character magcalc
+    does not read as a digit (see :func:`_odd_digit`), or None.
+
+    Examples
+    --------
+    >>> print(odd_digit_message("1² cup", "amount").split(", which")[0])
+    amount '1² cup' has '²' (SUPERSCRIPT TWO, U+00B2)
+    >>> odd_digit_message("1/2 cup", "amount") is None
+    True
+    """
+    ch = _odd_digit(text)
+    if ch is None:
+        return None
+    fractions = " (fractions such as '1/2' or '½' are fine)" if what in ("amount", "label") else ""
+    return (
+        f"{what} {_shorten(text)} has {_describe_char(ch)}, which magcalc does not read as "
+        f"a digit; write numbers with the digits 0-9{fractions}"
+    )
+
+
+_PLAIN_NUMBER = re.compile(
+    r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|nan|inf|infinity)", re.ASCII | re.IGNORECASE
+)
+
+
+def plain_number(text: str) -> float | None:
+    """
+    The number a text cell holds when it is only a decimal number, else None.
+
+    Accepts what a spreadsheet writes ("2", "-1.5", "1e3", " 0.5 ", fullwidth digits)
+    and "nan"/"inf" (so that callers can say why they are refused). Unlike ``float``,
+    it refuses digits of other scripts and superscripts ("٢", "²": None), underscores
+    ("1_000") and embedded spaces. Callers that want to name the odd character use
+    :func:`odd_digit_message` first.
+
+    Examples
+    --------
+    >>> plain_number("1.0"), plain_number(" 2 "), plain_number("٢"), plain_number("1 cup")
+    (1.0, 2.0, None, None)
+    """
+    if _odd_digit(text) is not None:
+        return None
+    folded = unicodedata.normalize("NFKC", text).strip()
+    if not _PLAIN_NUMBER.fullmatch(folded):
+        return None
+    return float(folded)
 
 
 def _expand_vulgar_fractions(text: str) -> str:
-    # "1½" -> "1 1/2", "½" -> "1/2" (unicodedata knows every vulgar fraction).
+    # "1½" -> "1 1/2", "½" -> "1/2" (unicodedata knows every vulgar fraction). Other
+    # numeric characters ("²", "①") were refused by _odd_digit before this runs.
     out = []
     for ch in text:
-        if unicodedata.category(ch) == "No" and "/" not in ch:
-            try:
-                value = unicodedata.numeric(ch)
-            except ValueError:
-                out.append(ch)
-                continue
-            name = unicodedata.name(ch, "")
-            if name.startswith("VULGAR FRACTION"):
-                frac = unicodedata.normalize("NFKC", ch).replace("\u2044", "/")
-                out.append(f" {frac}")
-                continue
-            out.append(str(value))
+        if unicodedata.category(ch) == "No" and unicodedata.name(ch, "").startswith(
+            "VULGAR FRACTION"
+        ):
+            frac = unicodedata.normalize("NFKC", ch).replace("\u2044", "/")
+            out.append(f" {frac}")
         elif ch == "\u2044":  # fraction slash
             out.append("/")
         else:
@@ -259,7 +341,10 @@ def parse_amount(text: str) -> Amount:
     Raises
     ------
     AmountError
-        Empty text, no number, no unit, or a negative, NaN or infinite number.
+        Empty text, no number, no unit, or a negative, NaN or infinite number; or a
+        character that looks like a digit but is not one (superscripts, subscripts,
+        circled digits, digits of other scripts: "1² cup" is not 12 cups). Fullwidth
+        digits and vulgar fractions are read.
     UnknownUnitError
         The unit is not a measure word at all (for example "2 %$").
 
@@ -277,6 +362,9 @@ def parse_amount(text: str) -> Amount:
     if not isinstance(text, str):
         raise AmountError(f"amount text must be a string, not {type(text).__name__}")
     original = text
+    odd = odd_digit_message(text, "amount")
+    if odd is not None:
+        raise AmountError(odd)
     # Fractions before NFKC, which would turn "1½" into "11⁄2".
     cleaned = unicodedata.normalize("NFKC", _expand_vulgar_fractions(text)).replace("\u00a0", " ")
     cleaned = cleaned.strip()
