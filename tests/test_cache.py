@@ -33,12 +33,67 @@ def test_built_once_then_loaded(folder: Path) -> None:
     assert not files[0].name.startswith(".tmp-")  # nothing half-written is left
 
 
+@pytest.mark.filterwarnings("ignore:magcalc's cache entry")
 def test_corrupt_entry_is_rebuilt(folder: Path) -> None:
     _cache.cached("t", "k", lambda: {"a": 1})
     (entry,) = (folder / "t").iterdir()
     entry.write_bytes(b"\x00garbage")
     assert _cache.cached("t", "k", lambda: {"a": 2}) == {"a": 2}
     assert _cache.cached("t", "k", lambda: {"a": 3}) == {"a": 2}
+
+
+def test_every_single_byte_flip_is_caught(folder: Path) -> None:
+    """A flipped byte anywhere (a float 7.0 -> 7.083, "cooked" -> "c:oked") never yields
+    a changed value: the entry does not verify, one warning, and it is rebuilt."""
+    import warnings
+
+    value = {"portion": 7.0, "text": "cooked", "ids": list(range(50))}
+    _cache.cached("t", "k", lambda: value)
+    (entry,) = (folder / "t").iterdir()
+    good = entry.read_bytes()
+    for at in range(0, len(good), max(1, len(good) // 40)):
+        bad = bytearray(good)
+        bad[at] ^= 0x01
+        entry.write_bytes(bytes(bad))
+        _cache._warned.clear()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            got = _cache.cached("t", "k", lambda: value)
+        assert got == value
+        assert len(caught) == 1 and "does not verify" in str(caught[0].message)
+        assert entry.read_bytes() == good  # rebuilt and rewritten whole
+
+
+def test_a_fifo_in_place_of_an_entry_is_not_opened(folder: Path) -> None:
+    """Opening a FIFO for reading blocks forever; it is skipped with a warning."""
+    import sys as _sys
+
+    key = "k"
+    path = folder / "t" / f"{key}-py{_sys.version_info[0]}{_sys.version_info[1]}.marshal"
+    path.parent.mkdir(parents=True)
+    os.mkfifo(path)
+    with pytest.warns(RuntimeWarning, match="not a regular file"):
+        assert _cache.cached("t", key, lambda: [1]) == [1]
+
+
+def test_a_damaged_shipped_index_warns_and_builds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One flipped byte in the shipped index: not used (a warning), the CSVs are read."""
+    import magcalc.foods as foods
+
+    real = foods.data_file
+    good = real(foods.INDEX_FILE).read_bytes()
+    bad = bytearray(good)
+    bad[len(bad) // 2] ^= 0x01
+    target = tmp_path / foods.INDEX_FILE
+    target.write_bytes(bytes(bad))
+    monkeypatch.setattr(
+        foods, "data_file", lambda name: target if name == foods.INDEX_FILE else real(name)
+    )
+    monkeypatch.setattr(_cache, "_warned", set())
+    with pytest.warns(RuntimeWarning, match="does not verify"):
+        assert foods._shipped_state("any key") is None
 
 
 def test_disabled(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -102,6 +157,7 @@ def test_cached_table_equals_fresh_build(root: Path) -> None:
         assert cached.index.rank(query)[:10] == fresh.index.rank(query)[:10]
 
 
+@pytest.mark.filterwarnings("ignore:magcalc's shipped food index")
 @pytest.mark.parametrize("content", [b"", b"\x80\x04garbage", b"not a pickle at all"])
 def test_damaged_shipped_index_is_not_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes

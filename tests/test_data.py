@@ -170,7 +170,7 @@ def test_shipped_index_is_current() -> None:
 
     from magcalc.foods import index_key
 
-    shipped = pickle.loads((DATA / "foods_index.pickle").read_bytes())
+    shipped = pickle.loads(_payload())
     key = index_key((DATA / "foods.csv").read_bytes(), (DATA / "portions.csv").read_bytes())
     assert shipped["key"] == key, "data/foods_index.pickle is stale: run `make data`"
 
@@ -181,6 +181,17 @@ def test_shipped_index_is_what_the_table_builds() -> None:
 
     from magcalc.foods import FoodTable
 
-    shipped = pickle.loads((DATA / "foods_index.pickle").read_bytes())["state"]
+    shipped = pickle.loads(_payload())["state"]
     fresh = FoodTable(DATA / "foods.csv", DATA / "portions.csv").export()
     assert shipped == fresh
+
+
+def _payload() -> bytes:
+    """The shipped index's pickle, after its header and checksum (which must verify)."""
+    from magcalc.foods import _INDEX_FORMAT
+
+    data = (DATA / "foods_index.pickle").read_bytes()
+    head = len(_INDEX_FORMAT) + 32
+    assert data.startswith(_INDEX_FORMAT)
+    assert hashlib.sha256(data[head:]).digest() == data[len(_INDEX_FORMAT) : head]
+    return data[head:]

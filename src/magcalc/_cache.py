@@ -1,10 +1,12 @@
 """magcalc's on-disk cache folder and atomic, self-healing cache files.
 
-The bundled food table and its search index take ~0.2 s to parse and build; a
-process that finds them cached loads them in ~30 ms. Entries are keyed by a
-sha256 of everything they derive from (data files, the ranking code, the Python
-and magcalc versions), written atomically (temporary file + ``os.replace``), and
-a corrupt or unreadable entry is ignored and rebuilt. A read-only or full cache
+The bundled food table and its search index ship built (``data/foods_index.pickle``);
+in a development checkout whose code or data changed since, they are built once and
+kept here. Entries are keyed by a sha256 of everything they derive from (data files,
+the ranking code, the Python and magcalc versions), carry a sha256 of their own bytes,
+are written atomically (temporary file + ``os.replace``), and an entry that does not
+verify is rebuilt with one warning; a FIFO or other non-file in its place is never
+opened. A read-only or full cache
 folder only costs speed: magcalc then works without the cache, with one warning.
 
 The folder is ``platformdirs.user_cache_dir("magcalc")``, or ``$MAGCALC_CACHE_DIR``;
@@ -14,8 +16,10 @@ The folder is ``platformdirs.user_cache_dir("magcalc")``, or ``$MAGCALC_CACHE_DI
 from __future__ import annotations
 
 import gc
+import hashlib
 import marshal
 import os
+import stat
 import sys
 import tempfile
 import threading
@@ -37,6 +41,36 @@ def warn_once(key: str, message: str) -> None:
             return
         _warned.add(key)
     warnings.warn(message, RuntimeWarning, stacklevel=3)
+
+
+# A cache entry is this header, the sha256 of the payload, then the marshal payload: a
+# flipped byte anywhere is found before a value is used.
+_MAGIC = b"magcalc-cache 2\n"
+
+
+def _sealed(value: Any) -> bytes:
+    payload = marshal.dumps(value)
+    return _MAGIC + hashlib.sha256(payload).digest() + payload
+
+
+def _verified(data: bytes) -> tuple[Any, bool]:
+    """(value, True) for an entry whose checksum verifies, else (None, False)."""
+    head = len(_MAGIC) + 32
+    if len(data) < head or not data.startswith(_MAGIC):
+        return None, False
+    digest, payload = data[len(_MAGIC) : head], data[head:]
+    if hashlib.sha256(payload).digest() != digest:
+        return None, False
+    # ~100k small acyclic containers: cyclic GC passes while loading only cost time.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return marshal.loads(payload), True
+    except (EOFError, ValueError, TypeError):
+        return None, False
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def cache_dir() -> Path | None:
@@ -63,27 +97,37 @@ def cached(name: str, key: str, build: Callable[[], Any]) -> Any:
         return build()
     path = folder / name / f"{key}-py{sys.version_info[0]}{sys.version_info[1]}.marshal"
     try:
-        data = path.read_bytes()
+        mode = path.stat().st_mode
     except OSError:
-        pass
-    else:
-        # ~100k small acyclic containers: cyclic GC passes while loading only cost time.
-        was_enabled = gc.isenabled()
-        gc.disable()
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        # A FIFO, socket or device in its place is never opened (reading a FIFO blocks).
+        warn_once(
+            f"cache-odd:{path}",
+            f"magcalc's cache entry {path} is not a regular file; it is left alone and the "
+            "table is built without it. Remove it, or set MAGCALC_CACHE_DIR.",
+        )
+        return build()
+    if mode is not None:
         try:
-            return marshal.loads(data)
-        except (EOFError, ValueError, TypeError):
-            pass  # corrupt or truncated: rebuilt and overwritten below
-        finally:
-            if was_enabled:
-                gc.enable()
+            data = path.read_bytes()
+        except OSError:
+            data = b""
+        value, ok = _verified(data)
+        if ok:
+            return value
+        warn_once(
+            f"cache-bad:{path}",
+            f"magcalc's cache entry {path} does not verify (damaged or from another "
+            "version); it is rebuilt from the bundled data.",
+        )
     value = build()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".marshal")
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(marshal.dumps(value))
+                fh.write(_sealed(value))
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

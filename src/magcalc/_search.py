@@ -854,9 +854,15 @@ class SearchIndex:
                         acc[i] = acc.get(i, 0.0) + factor * w
         if source is not None:
             acc = {i: m for i, m in acc.items() if self.sources[i] == source}
-        for i in acc:
-            if self.synonyms[i]:
-                acc[i] = self._matched_weight(i, weights, qset)
+        with_names = [i for i in acc if self.synonyms[i]]
+        if with_names:
+            aliases_of = _names().alias
+            others = {
+                t: (set(aliases_of.get(t, ())), set(self._expand(t)) if len(t) >= 4 else set())
+                for t in weights
+            }
+            for i in with_names:
+                acc[i] = self._matched_weight(i, weights, qset, others)
         if not acc:
             return []
         qset |= extras
@@ -971,15 +977,22 @@ class SearchIndex:
                     have = have | got
         return have
 
-    def _matched_weight(self, i: int, weights: dict[str, float], qset: set[str]) -> float:
-        """Weight of the typed words that food ``i`` has (see :meth:`_have`)."""
+    def _matched_weight(
+        self,
+        i: int,
+        weights: dict[str, float],
+        qset: set[str],
+        others: dict[str, tuple[set[str], set[str]]],
+    ) -> float:
+        """Weight of the typed words that food ``i`` has (see :meth:`_have`); ``others``
+        holds each typed word's aliases and compounds, found once per query."""
         have = self._have(i, qset)
-        alias = _names().alias
         total = 0.0
         for t, w in weights.items():
-            if t in have or set(alias.get(t, ())) & have:
+            aliases, compounds = others[t]
+            if t in have or aliases & have:
                 total += w
-            elif len(t) >= 4 and set(self._expand(t)) & have:
+            elif compounds & have:
                 total += 0.9 * w
         return total
 

@@ -973,7 +973,7 @@ class FoodTable:
 
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", MatchWarning)
-                return self.match(parse_entry(food), source=source)[0]
+                return self.match(parse_entry(food), source=source, notes=False)[0]
         return self._resolve_id(food)
 
     def _resolve_id(self, food: object) -> Food:
@@ -994,6 +994,7 @@ class FoodTable:
         source: str | None = None,
         amount: Amount | None = None,
         warn: bool = True,
+        notes: bool = True,
     ) -> tuple[Food, Match, tuple[str, ...]]:
         """
         The food an entry names, how sure the match is, and notes.
@@ -1001,7 +1002,8 @@ class FoodTable:
         Among foods that match about equally well, the one whose portions can serve
         ``amount`` wins ("1 packet" picks a food with a packet portion). A weak match
         warns with :class:`~magcalc.MatchWarning`; nothing plausible raises
-        :class:`~magcalc.UnknownFoodError` with suggestions.
+        :class:`~magcalc.UnknownFoodError` with suggestions. ``notes=False`` skips the
+        comparison with the other source (the costliest part) where notes are not shown.
         """
         source = check_source(source)
         text = entry.text.strip()
@@ -1072,7 +1074,9 @@ class FoodTable:
                         update={"food_words": entry.food_words[-1:], "head_words": ()}
                     )
                     try:
-                        found = self.match(tail, source=source, amount=amount, warn=False)
+                        found = self.match(
+                            tail, source=source, amount=amount, warn=False, notes=notes
+                        )
                         _resolve_portion(found[0], amount, names)
                     except MagcalcError:
                         pass
@@ -1085,7 +1089,7 @@ class FoodTable:
             # Descriptive words after a comma ("garlic, smashed"): the name alone.
             head = entry.model_copy(update={"food_words": entry.head_words, "head_words": ()})
             try:
-                found = self.match(head, source=source, amount=amount, warn=False)
+                found = self.match(head, source=source, amount=amount, warn=False, notes=notes)
             except UnknownFoodError:
                 pass
             else:
@@ -1102,7 +1106,7 @@ class FoodTable:
                     continue  # only instructions ("smashed", "thinly sliced") may go
                 first = entry.model_copy(update={"food_words": entry.food_words[:n]})
                 try:
-                    found = self.match(first, source=source, amount=amount, warn=False)
+                    found = self.match(first, source=source, amount=amount, warn=False, notes=notes)
                 except UnknownFoodError:
                     continue
                 if found[1].quality == "good" and found[1].coverage > coverage:
@@ -1119,7 +1123,7 @@ class FoodTable:
                     continue  # more than half may go only to keep a specific noun
                 tail = entry.model_copy(update={"food_words": entry.food_words[-n:]})
                 try:
-                    found = self.match(tail, source=source, amount=amount, warn=False)
+                    found = self.match(tail, source=source, amount=amount, warn=False, notes=notes)
                 except UnknownFoodError:
                     continue
                 row = self._row(found[0].key)
@@ -1158,8 +1162,8 @@ class FoodTable:
                 MatchWarning,
                 stacklevel=3,
             )
-        notes = self._disagreement(query, chosen, entry.form_words)
-        return food, match, notes
+        said = self._disagreement(query, chosen, entry.form_words) if notes else ()
+        return food, match, said
 
     def _finish_match(
         self, entry: Entry, found: tuple[Food, Match, tuple[str, ...]], warn: bool
@@ -1181,10 +1185,10 @@ class FoodTable:
     def _disagreement(self, query: str, chosen: int, form: tuple[str, ...]) -> tuple[str, ...]:
         """A note when the other USDA source's best match differs strongly in magnesium."""
         other = FNDDS if self.sources[chosen] == SR_LEGACY else SR_LEGACY
-        # The same food in the other source: the best match there for the chosen food's
-        # own description, and one that also fits what was typed.
+        # The same food in the other source: among the best matches there for what was
+        # typed, the one that covers most of the chosen food's own description.
         same = self.descriptions[chosen]
-        ranked = self._search.rank(same, source=other, optional=form)[:5]
+        ranked = self._search.rank(query, source=other, optional=form)[:5]
         covered = [(self._search.coverage(same, i), -k, i) for k, (i, _) in enumerate(ranked)]
         if not covered or max(covered)[0] < _GOOD_COVERAGE:
             return ()
@@ -1224,16 +1228,19 @@ def index_key(foods_csv: bytes, portions_csv: bytes) -> str:
 
 def build_index(foods_csv: Path, portions_csv: Path) -> bytes:
     """The shipped index for these table files (used by scripts/build_foods.py)."""
+    import hashlib
     import pickle
 
     state = FoodTable(foods_csv, portions_csv).export()
     key = index_key(foods_csv.read_bytes(), portions_csv.read_bytes())
-    return pickle.dumps({"key": key, "state": state}, protocol=4)
+    payload = pickle.dumps({"key": key, "state": state}, protocol=4)
+    return _INDEX_FORMAT + hashlib.sha256(payload).digest() + payload
 
 
 def _shipped_state(key: str) -> list[Any] | None:
     """The shipped index when it was built from exactly this code and data, else None."""
     import gc
+    import hashlib
     import pickle
 
     try:
@@ -1241,12 +1248,24 @@ def _shipped_state(key: str) -> list[Any] | None:
         data = path.read_bytes()
     except OSError:
         return None
+    head = len(_INDEX_FORMAT) + 32
+    digest, payload = data[len(_INDEX_FORMAT) : head], data[head:]
+    if not data.startswith(_INDEX_FORMAT) or hashlib.sha256(payload).digest() != digest:
+        # A damaged file (a flipped byte would change a value silently) is not used.
+        from magcalc._cache import warn_once
+
+        warn_once(
+            "index-bad",
+            f"magcalc's shipped food index {path} does not verify; the table is built "
+            "from the CSVs instead. Reinstall magcalc to restore it.",
+        )
+        return None
     # Plain acyclic containers: cyclic GC passes while loading only cost time.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        found = pickle.loads(data)
-    except Exception:  # a damaged file is not used; the table is built instead
+        found = pickle.loads(payload)  # magcalc's own package data, checksum verified
+    except Exception:  # verified bytes of another pickle version: built instead
         return None
     finally:
         if was_enabled:
