@@ -341,3 +341,24 @@ def test_amounts_and_portions_share_one_singular() -> None:
     s = magcalc.serving("Amaranth leaves, raw", "2 leaves")
     assert s.portion is not None and s.portion.unit_description.startswith("leaf")
     assert s.grams == pytest.approx(2 * s.portion.grams_per_unit)
+
+
+def test_intake_add_foods_adds_every_food_of_a_line() -> None:
+    intake = magcalc.Intake()
+    added = intake.add_foods("2 eggs and a slice of whole wheat toast", day=2)
+    assert len(added) == 2 and added.unplaced == []
+    assert [day for day, _ in intake.foods] == [2, 2]
+
+
+def test_cli_food_takes_a_whole_entry() -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "magcalc", "food", "1/4 cup slivered almonds"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    # Nuts, almonds (12061): "cup, slivered" 108 g; a quarter is 27 g, 270 mg/100 g -> 72.9 mg.
+    assert "27.0 g" in out and "72.9 mg" in out

@@ -45,7 +45,7 @@ from pydantic import BeforeValidator, ConfigDict, Field, PlainSerializer, WithJs
 from magcalc._data import data_file
 from magcalc._models import ValueModel
 from magcalc.errors import AmountError, DiaryError, InputError, MagcalcError, SupplementError
-from magcalc.foods import FoodLike, Serving, serving
+from magcalc.foods import FoodLike, Serving, Servings, serving, servings
 from magcalc.people import Person
 from magcalc.references import ReferenceValues, reference_values, within_person_sd
 from magcalc.risks import RiskFactor, risk_factor
@@ -867,6 +867,33 @@ class Intake:
         result = serving(food, amount)
         self._foods.append((checked, result))
         return result
+
+    def add_foods(self, line: str, *, day: Day = 1) -> Servings:
+        """
+        Add every food that a line names ("2 eggs and a slice of toast") on a day.
+
+        Parameters
+        ----------
+        line : str
+            One or more food entries, read by :func:`magcalc.servings`.
+        day : int or str, default 1
+
+        Returns
+        -------
+        Servings
+            The servings added, with ``unplaced`` listing the parts that were not
+            (nothing of those is added; check it).
+
+        Examples
+        --------
+        >>> intake = Intake()
+        >>> [s.food.description for s in intake.add_foods("2 eggs and 1 cup milk")]
+        ['Egg, whole, raw, fresh', 'Milk, whole, 3.25% milkfat, with added vitamin D']
+        """
+        found = servings(line)
+        for item in found:
+            self.add_serving(item, day=day)
+        return found
 
     def add_serving(self, item: Serving, *, day: Day = 1) -> Serving:
         """Add an already resolved :class:`~magcalc.foods.Serving` (e.g. from FDC)."""

@@ -78,12 +78,19 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_food(args: argparse.Namespace) -> int:
     from magcalc.foods import serving
 
-    s = serving(_food_arg(args.food), " ".join(args.amount))
+    # With no amount the argument is a whole entry: "½ avocado, cubed".
+    food = _food_arg(args.food) if args.amount else args.food
+    s = serving(food, " ".join(args.amount) if args.amount else None)
     if args.json:
         _emit(s.model_dump(mode="json"))
         return 0
     print(f"food:      {s.food.description} [{s.food.ids}]")
     print(f"amount:    {s.amount} = {s.grams:.1f} g ({s.basis})")
+    if s.match is not None and s.match.quality == "weak":
+        others = "; ".join(a.food.description for a in s.match.alternatives)
+        print(f"match:     weak; also close: {others}")
+    for note in s.notes:
+        print(f"note:      {note}")
     if s.magnesium_mg is None:
         print("magnesium: no USDA value (unknown, not zero)")
         return 1
@@ -226,9 +233,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
 
-    p = sub.add_parser("food", help="magnesium in an amount of a food")
-    p.add_argument("food", help="name, NDB number, FDC id, or fdc:ID for FoodData Central")
-    p.add_argument("amount", nargs="+", help="e.g. 1/2 cup, 100 g, 1 medium")
+    p = sub.add_parser("food", help="magnesium in an amount of a food, or in a whole entry")
+    p.add_argument(
+        "food",
+        help="name, NDB number, FDC id, FNDDS food code, fdc:ID for FoodData Central, or a "
+        "whole entry such as '1/2 avocado, cubed' (then give no amount)",
+    )
+    p.add_argument("amount", nargs="*", help="e.g. 1/2 cup, 100 g, 1 medium")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_food)
 
