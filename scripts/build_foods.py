@@ -121,44 +121,28 @@ def build_fndds(source: Path) -> tuple[list[dict[str, str]], list[dict[str, str]
     nutrients = _read_usda_titled(source / FNDDS_FILES[0])
     portions = _read_usda_titled(source / FNDDS_FILES[1])
     described = {r["Food code"]: r for r in _read_usda_titled(source / FNDDS_FILES[2])}
-    foods: list[dict[str, str]] = []
-    seen: set[str] = set()
-    for row in nutrients:
+
+    def food(row: dict[str, str], magnesium: str, note: str) -> dict[str, str]:
         code = row["Food code"]
-        extra = described.get(code, {})
-        foods.append(
-            {
-                "fdc_id": "",
-                "ndb_number": "",
-                "food_code": code,
-                "description": row["Main food description"],
-                "food_group": row["WWEIA Category description"],
-                "magnesium_mg_per_100g": row["Magnesium (mg)"],
-                "magnesium_note": "",
-                "source": FNDDS,
-                "source_release": RELEASE_FNDDS,
-                "additional_description": extra.get("Additional food description", ""),
-            }
-        )
-        seen.add(code)
-    for code, row in described.items():
-        if code in seen:
-            continue
-        # Human milk (11000000) has portions but no nutrient row: unknown, not zero.
-        foods.append(
-            {
-                "fdc_id": "",
-                "ndb_number": "",
-                "food_code": code,
-                "description": row["Main food description"],
-                "food_group": row["WWEIA Category description"],
-                "magnesium_mg_per_100g": "",
-                "magnesium_note": FNDDS_NO_NUTRIENTS,
-                "source": FNDDS,
-                "source_release": RELEASE_FNDDS,
-                "additional_description": row["Additional food description"],
-            }
-        )
+        return {
+            "fdc_id": "",
+            "ndb_number": "",
+            "food_code": code,
+            "description": row["Main food description"],
+            "food_group": row["WWEIA Category description"],
+            "magnesium_mg_per_100g": magnesium,
+            "magnesium_note": note,
+            "source": FNDDS,
+            "source_release": RELEASE_FNDDS,
+            "additional_description": described.get(code, {}).get(
+                "Additional food description", ""
+            ),
+        }
+
+    foods = [food(row, row["Magnesium (mg)"], "") for row in nutrients]
+    seen = {r["food_code"] for r in foods}
+    # Human milk (11000000) has portions but no nutrient row: unknown, not zero.
+    foods += [food(row, "", FNDDS_NO_NUTRIENTS) for c, row in described.items() if c not in seen]
     foods.sort(key=lambda r: r["food_code"])
     codes = {r["food_code"] for r in foods}
     out: list[dict[str, str]] = []

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from pytest_httpserver import HTTPServer
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -40,3 +42,28 @@ def shared_usda() -> Path:
     if not (path / "usda_sr_legacy_magnesium.csv").is_file():
         pytest.skip("../shared/usda is not beside this checkout")
     return path
+
+
+# ------------------------------------------------------------------ a real HTTP server
+
+
+@pytest.fixture(scope="module")
+def server_instance() -> Iterator[HTTPServer]:
+    """A pytest-httpserver on 127.0.0.1 (never another address), one per test module."""
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    if server.is_running():
+        server.stop()
+
+
+@pytest.fixture
+def server(server_instance: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[HTTPServer]:
+    """The module's server, cleared, with proxies out of the way."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    server_instance.clear()
+    yield server_instance
+    server_instance.clear()

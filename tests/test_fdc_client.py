@@ -21,7 +21,6 @@ import socket
 import threading
 import time
 import traceback
-from collections.abc import Iterator
 from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any
@@ -151,26 +150,6 @@ def shared_fdc() -> Path:
     if not RESPONSES.is_dir():
         pytest.skip(NO_SHARED)
     return RESPONSES
-
-
-@pytest.fixture(scope="module")
-def server_instance() -> Iterator[HTTPServer]:
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    if server.is_running():
-        server.stop()
-
-
-@pytest.fixture
-def server(server_instance: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[HTTPServer]:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-    server_instance.clear()
-    yield server_instance
-    server_instance.clear()
 
 
 @pytest.fixture

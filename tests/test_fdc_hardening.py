@@ -47,7 +47,8 @@ from magcalc.fdc import (
     FdcClient,
 )
 
-RESPONSES = Path(__file__).resolve().parents[1].parent / "shared" / "fdc" / "responses"
+# Byte-for-byte copies of two recorded FDC answers (provenance: tests/data/fdc/README.md).
+RESPONSES = Path(__file__).resolve().parent / "data" / "fdc"
 PEANUT_BUTTER = 2262072
 BIG_MAC = 170720
 RECORDED = {
@@ -73,32 +74,8 @@ KEY_INVALID = {"error": {"code": "API_KEY_INVALID", "message": "An invalid api_k
 # ------------------------------------------------------------------ servers
 
 
-@pytest.fixture(scope="module")
-def server_instance() -> Iterator[HTTPServer]:
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    if server.is_running():
-        server.stop()
-
-
-@pytest.fixture
-def server(server_instance: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[HTTPServer]:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-    server_instance.clear()
-    yield server_instance
-    server_instance.clear()
-
-
 @pytest.fixture(scope="session")
 def recorded() -> dict[int, bytes]:
-    if not RESPONSES.is_dir():
-        pytest.skip(
-            "../shared/fdc/responses (the recorded FDC answers) is not beside this checkout"
-        )
     return {fdc_id: (RESPONSES / name).read_bytes() for fdc_id, name in RECORDED.items()}
 
 

@@ -1185,36 +1185,33 @@ def _core(diary: pd.DataFrame, prep: PreparedPeople) -> _Core:
     supp_rows = has_supp & ~has_food
     # A cell of the other kind of row would be left out unseen (servings_per_day on a
     # food row is not 2 servings of the food).
-    for name in SUPPLEMENT_ONLY_COLUMNS:
-        if name in cols:
-            cell = factor(name)
-            reason = (
-                f"'{name}' is for supplement rows, and this is a food row; give the food's "
-                "amount in 'amount' (e.g. '2 cups') or put the supplement on its own row"
-            )
-            log.add(
-                food_rows & ~cell.blank(),
-                label(name),
-                cell.codes,
-                cell.text(),
-                reason,
-                DiaryError(reason, field=name),
-            )
-    for name in FOOD_ONLY_COLUMNS:
-        if name in cols:
-            cell = factor(name)
-            reason = (
-                f"'{name}' is for food rows, and this is a supplement row; give the dose in "
-                "elemental_mg or compound_mg"
-            )
-            log.add(
-                supp_rows & ~cell.blank(),
-                label(name),
-                cell.codes,
-                cell.text(),
-                reason,
-                DiaryError(reason, field=name),
-            )
+    misplaced: list[tuple[Iterable[str], npt.NDArray[np.bool_], str]] = [
+        (
+            SUPPLEMENT_ONLY_COLUMNS,
+            food_rows,
+            "is for supplement rows, and this is a food row; give the food's amount in "
+            "'amount' (e.g. '2 cups') or put the supplement on its own row",
+        ),
+        (
+            FOOD_ONLY_COLUMNS,
+            supp_rows,
+            "is for food rows, and this is a supplement row; give the dose in elemental_mg "
+            "or compound_mg",
+        ),
+    ]
+    for only_in, wrong_rows, misuse in misplaced:
+        for column in only_in:
+            if column in cols:
+                cell = factor(column)
+                reason = f"'{column}' {misuse}"
+                log.add(
+                    wrong_rows & ~cell.blank(),
+                    label(column),
+                    cell.codes,
+                    cell.text(),
+                    reason,
+                    DiaryError(reason, field=column),
+                )
 
     day_ids, day_id = _when("day" in cols, factor("day"), food_rows, log, label("day"))
     mg_row, known = _food_magnesium(diary, cols, food, food_rows, log, factor, label)

@@ -22,7 +22,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from magcalc.errors import AmountError
-from magcalc.units import MASS_UNITS, VOLUME_UNITS, Amount, _expand_vulgar_fractions
+from magcalc.units import (
+    MASS_UNITS,
+    VOLUME_UNITS,
+    Amount,
+    _expand_vulgar_fractions,
+    _shorten,
+)
 
 __all__ = ["Entry", "parse_entries", "parse_entry"]
 
@@ -282,7 +288,7 @@ def _normalise(text: str) -> str:
             # Superscripts, subscripts, circled and other scripts' digits are not amounts.
             name = unicodedata.name(ch, "a non-ASCII digit")
             raise AmountError(
-                f"entry {_short(text)} has the character {ch!r} ({name}), which is not a "
+                f"entry {_shorten(text)} has the character {ch!r} ({name}), which is not a "
                 "plain digit; write numbers with 0-9 (fractions such as ½ are fine)"
             )
     cleaned = unicodedata.normalize("NFKC", _expand_vulgar_fractions(text))
@@ -299,11 +305,6 @@ def _normalise(text: str) -> str:
     cleaned = _DIGIT_LETTER.sub(r"\1 \2", cleaned)  # "110g" -> "110 g"
     cleaned = _UNIT_SLASH.sub(r"\1 / \2", cleaned)  # "110 g/4 oz" -> "110 g / 4 oz"
     return " ".join(cleaned.split())
-
-
-def _short(text: str, limit: int = 60) -> str:
-    shown = repr(text)
-    return shown if len(shown) <= limit else shown[: limit - 4] + "...'"
 
 
 def _number(text: str) -> float:

@@ -49,6 +49,7 @@ from magcalc.units import (
     MASS_UNITS,
     VOLUME_UNITS,
     Amount,
+    _shorten,
     amount_from_quantity,
     mg,
     parse_amount,
@@ -1018,7 +1019,7 @@ class FoodTable:
             )
         if len(query) > MAX_QUERY_CHARS:
             raise UnknownFoodError(
-                _short(entry.text),
+                _shorten(entry.text),
                 [f"a food name of at most {MAX_QUERY_CHARS} characters (not {len(query):,})"],
             )
         # Pounds and kilograms are what food is bought by: the raw food, as bought.
@@ -1156,7 +1157,7 @@ class FoodTable:
         if quality == "weak" and warn:
             others = "; ".join(a.food.description for a in alternatives) or "none"
             warnings.warn(
-                f"{_short(entry.text)} matches {food.description!r} only in part "
+                f"{_shorten(entry.text)} matches {food.description!r} only in part "
                 f"({coverage:.0%} of its food words); alternatives: {others}. Pass a "
                 "more specific name or an id to be sure.",
                 MatchWarning,
@@ -1175,7 +1176,7 @@ class FoodTable:
         if match.quality == "weak" and warn:
             others = "; ".join(a.food.description for a in match.alternatives) or "none"
             warnings.warn(
-                f"{_short(entry.text)} matches {food.description!r} only in part; "
+                f"{_shorten(entry.text)} matches {food.description!r} only in part; "
                 f"alternatives: {others}. Pass a more specific name or an id to be sure.",
                 MatchWarning,
                 stacklevel=4,
@@ -1295,11 +1296,6 @@ _PORTION_COVERAGE = 0.4
 # magnesium and at least 10 mg/100 g more (magcalc's rule, not a USDA one).
 _DISAGREE_RATIO = 1.5
 _DISAGREE_MG = 10.0
-
-
-def _short(text: str, limit: int = 60) -> str:
-    shown = repr(text)
-    return shown if len(shown) <= limit else shown[: limit - 4] + "...'"
 
 
 # --------------------------------------------------------------------------- public functions
@@ -1462,7 +1458,7 @@ def _entry_and_amount(
         found = entry.amount()
         if found is None:
             raise AmountError(
-                f"the entry {_short(food)} says no amount; write e.g. '1 cup "
+                f"the entry {_shorten(food)} says no amount; write e.g. '1 cup "
                 f"{entry.food or 'milk'}' or pass the amount: serving(food, '100 g')"
             )
         return entry, found, list(entry.food_words), entry.notes
@@ -1474,7 +1470,7 @@ def _entry_and_amount(
         entry = parse_entry(food)
         if entry.has_amount:
             raise AmountError(
-                f"the food {_short(food)} already has an amount and so does {amount!r}; "
+                f"the food {_shorten(food)} already has an amount and so does {amount!r}; "
                 "give one: serving('1 cup milk') or serving('milk', '1 cup')"
             )
         return entry, parsed, names + list(entry.food_words), entry.notes

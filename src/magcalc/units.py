@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
-from magcalc.errors import AmountError, UnknownUnitError
+from magcalc.errors import AmountError, UnknownUnitError, _shown
 
 if TYPE_CHECKING:
     import pint
@@ -305,10 +305,9 @@ def _expand_vulgar_fractions(text: str) -> str:
     return "".join(out)
 
 
-def _shorten(text: str, limit: int = 60) -> str:
+def _shorten(text: object, limit: int = 60) -> str:
     """``repr(text)``, cut to about `limit` characters for messages."""
-    shown = repr(text)
-    return shown if len(shown) <= limit else shown[: limit - 4] + "...'"
+    return _shown(text, limit)
 
 
 def _check_number(value: float, text: str) -> float:
