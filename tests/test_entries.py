@@ -258,7 +258,7 @@ def test_source_filter() -> None:
 
 
 def test_fndds_portion_fits_an_entry_sr_cannot_serve() -> None:
-    # FNDDS 56203210? no: the instant oatmeal packet is an FNDDS portion ("1 packet").
+    # FNDDS "Oatmeal, instant, plain, made with water": portion "1 packet, dry, yields" 148 g.
     s = quiet_serving("1 packet instant oatmeal")
     assert s.food.source_name == "FNDDS"
     assert s.portion is not None and s.portion.unit_description.startswith("packet")
