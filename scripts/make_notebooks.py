@@ -251,7 +251,8 @@ from pathlib import Path
 import magcalc
 from magcalc import fdc
 
-RECORDINGS = Path("..").resolve().parent / "shared" / "fdc" / "responses"
+# Recorded FDC answers, kept in the repository (tests/data/fdc/README.md).
+RECORDINGS = Path("..").resolve() / "tests" / "data" / "fdc"
 have_recordings = RECORDINGS.is_dir()
 print("recordings:", RECORDINGS if have_recordings else "not found (skipping the parsing cells)")
 """),

@@ -29,7 +29,8 @@ from magcalc import foods, references, risks, suggestions, supplements, units
 from magcalc.fdc import FdcClient
 
 THREADS = 8
-RESPONSES = Path(__file__).resolve().parents[1].parent / "shared" / "fdc" / "responses"
+# Byte-for-byte copies of ../shared/fdc/responses (provenance: tests/data/fdc/README.md).
+RESPONSES = Path(__file__).resolve().parent / "data" / "fdc"
 
 
 def race(work: Callable[[int], Any], n: int = THREADS) -> list[Any]:

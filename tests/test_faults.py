@@ -39,7 +39,8 @@ from magcalc.cli import main
 from magcalc.fdc import FdcCacheWarning, FdcClient
 from magcalc.foods import FoodTable
 
-RESPONSES = Path(__file__).resolve().parents[1].parent / "shared" / "fdc" / "responses"
+# Byte-for-byte copies of ../shared/fdc/responses (provenance: tests/data/fdc/README.md).
+RESPONSES = Path(__file__).resolve().parent / "data" / "fdc"
 PEANUT_BUTTER = 2262072  # Foundation, 192.6 mg/100 g
 BANANA_BAKED = 2709225  # Survey (FNDDS)
 RECORDED = {

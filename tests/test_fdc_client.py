@@ -47,7 +47,8 @@ from magcalc.fdc import (
     FdcMissingFoodsWarning,
 )
 
-RESPONSES = Path(__file__).resolve().parents[1].parent / "shared" / "fdc" / "responses"
+# Byte-for-byte copies of ../shared/fdc/responses (provenance: tests/data/fdc/README.md).
+RESPONSES = Path(__file__).resolve().parent / "data" / "fdc"
 NO_SHARED = "../shared/fdc/responses (the recorded FDC answers) is not beside this checkout"
 SENTINEL = "SENTINEL-KEY-1234"
 BAD_KEY = "BAD-KEY-5678"

@@ -26,7 +26,8 @@ from magcalc.errors import (
 from magcalc.fdc import parse_error, parse_food, parse_foods, parse_search
 from magcalc.foods import Food
 
-RESPONSES = Path(__file__).resolve().parents[1].parent / "shared" / "fdc" / "responses"
+# Byte-for-byte copies of ../shared/fdc/responses (provenance: tests/data/fdc/README.md).
+RESPONSES = Path(__file__).resolve().parent / "data" / "fdc"
 NO_SHARED = "../shared/fdc/responses (the recorded FDC answers) is not beside this checkout"
 FILES = sorted(p.name for p in RESPONSES.glob("*.json")) if RESPONSES.is_dir() else []
 PARAMS = FILES or [pytest.param("-", marks=pytest.mark.skip(reason=NO_SHARED))]

@@ -31,7 +31,8 @@ from magcalc.foods import Food
 
 from .strategies import FOODS_WITH_CUP
 
-RESPONSES = Path(__file__).resolve().parents[1].parent / "shared" / "fdc" / "responses"
+# Byte-for-byte copies of ../shared/fdc/responses (provenance: tests/data/fdc/README.md).
+RESPONSES = Path(__file__).resolve().parent / "data" / "fdc"
 FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Implausible amounts warn (PlausibilityWarning) and still compute: an allowed outcome.
 pytestmark = pytest.mark.filterwarnings("ignore::magcalc.errors.PlausibilityWarning")
