@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import magcalc
 from magcalc.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,7 +43,7 @@ def test_forms(capsys: pytest.CaptureFixture[str]) -> None:
     assert status == 0
     assert "MgO" in out
     assert "60.30" in out
-    assert len(json.loads(run(capsys, "forms", "--json")[1])) == 15
+    assert len(json.loads(run(capsys, "forms", "--json")[1])) == len(magcalc.supplement_forms())
 
 
 def test_targets(capsys: pytest.CaptureFixture[str]) -> None:
@@ -84,7 +85,6 @@ def test_assess_diary(capsys: pytest.CaptureFixture[str]) -> None:
         (["food", "11458", "-1 cup"], "negative"),
         (["targets", "--age", "-3", "--sex", "female"], "age"),
         (["targets", "--age", "30", "--sex", "male", "--pregnant"], "pregnan"),
-        (["targets", "--age", "30", "--sex", "female", "--framework", "XYZ"], "unknown framework"),
         (["assess", "--age", "30", "--sex", "female"], "nothing to assess"),
         (
             ["assess", "--age", "30", "--sex", "female", "--supplement", "oxide", "x"],
@@ -120,6 +120,16 @@ def test_python_dash_m_and_usage_error() -> None:
     assert "Traceback" not in usage.stderr
 
 
+def test_unknown_framework_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """The frameworks are argparse choices now, so a wrong one is a usage error (exit 2)."""
+    status, out, err = run(
+        capsys, "targets", "--age", "30", "--sex", "female", "--framework", "XYZ"
+    )
+    assert (status, out) == (2, "")
+    assert err.startswith("usage: magcalc targets")
+    assert "invalid choice: 'XYZ'" in err and "'IOM1997'" in err
+
+
 def test_suggest_and_assess_suggest(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "suggest", "150", "--exclude", "nut allergy", "--limit", "3")
     assert status == 0
@@ -138,4 +148,4 @@ def test_suggest_and_assess_suggest(capsys: pytest.CaptureFixture[str]) -> None:
             "--suggest", "--json")[1]
     )  # fmt: skip
     assert data["summary"].startswith("From food you get about 157 mg")
-    assert data["supplement_advice"]["dose_mg"] == 160
+    assert data["supplement_advice"]["gap_mg"] == pytest.approx(320 - 156.6)  # RDA - food

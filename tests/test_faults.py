@@ -164,8 +164,9 @@ def test_cli_outage_prints_one_error_and_no_total(
     status, out, err = run(f"fdc:{BANANA_BAKED}", "1 banana")  # not cached: FDC is down
     assert status == 1
     assert out == ""  # no partial total
-    (line,) = err.splitlines()
-    assert line.startswith("magcalc: error: ") and "FoodData Central" in line
+    (line,) = err.splitlines()  # with --json the error is one JSON object on stderr
+    data = json.loads(line)
+    assert data["error"] == "FdcUnavailableError" and "FoodData Central" in data["message"]
     api.close()
 
 

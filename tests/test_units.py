@@ -61,7 +61,6 @@ def test_qualifier_is_kept() -> None:
         ("nan g", "NaN"),
         ("inf g", "infinite"),
         ("cup", "no number"),
-        ("100", "no unit"),
         ("1/0 cup", "divides by zero"),
         ("2 %$", "no recognisable unit"),
     ],
@@ -69,6 +68,13 @@ def test_qualifier_is_kept() -> None:
 def test_bad_amounts_raise_amount_error(text: str, match: str) -> None:
     with pytest.raises(magcalc.AmountError, match=match):
         parse_amount(text)
+
+
+def test_bare_number_is_grams() -> None:
+    """A bare number means grams as text too, as it does when passed as a float."""
+    amount = parse_amount("100")
+    assert (amount.value, amount.unit, amount.kind) == (100.0, "gram", "mass")
+    assert parse_amount("12.5").value == 12.5
 
 
 def test_non_string_is_refused() -> None:

@@ -2,6 +2,8 @@
 
 Wired into the main parser by :func:`register`. pandas is imported only when the
 command runs, so ``magcalc --help`` stays fast and works without the pandas extra.
+Progress is a tqdm bar on stderr: shown for long inputs when stderr is a terminal or
+with ``--progress``, never with ``--quiet``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ __all__ = ["cmd_batch", "register"]
 _SUFFIXES = (".csv", ".parquet")
 _CHUNK_ROWS = 200_000
 _LONG_INPUT_BYTES = 5_000_000  # show progress from about 100,000 diary rows
+_LONG_INPUT_ROWS = 100_000
 
 
 def register(
@@ -47,6 +50,8 @@ def register(
     argparse.ArgumentParser
         The ``batch`` parser.
     """
+    from magcalc.cli import _add_framework_argument, _Formatter
+
     p = subparsers.add_parser(
         "batch",
         help="assess many people at once (diary + people files; needs pandas)",
@@ -56,8 +61,16 @@ def register(
             "[+ servings_per_day]; day empty or 'all' = every day) and a people file "
             "(person_id, age or age_months, sex, pregnant, lactating). Writes one row per "
             "person to OUTPUT, the per-day totals to NAME.days.EXT and the rejected rows "
-            "with their reasons to NAME.errors.EXT, then prints a summary."
+            "with their reasons to NAME.errors.EXT, then prints a summary. A bare number "
+            "as an amount is grams."
         ),
+        epilog=(
+            "examples:\n"
+            "  magcalc batch diary.csv people.csv -o results.csv\n"
+            "  magcalc batch diary.parquet people.csv -o results.parquet --framework EFSA2015\n"
+            "  magcalc batch diary.csv people.csv -o results.csv --errors raise --quiet"
+        ),
+        formatter_class=_Formatter,
     )
     p.add_argument("diary", metavar="DIARY", help="diary file (.csv or .parquet)")
     p.add_argument("people", metavar="PEOPLE", help="people file (.csv or .parquet)")
@@ -65,16 +78,25 @@ def register(
         "-o", "--output", required=True, metavar="OUTPUT",
         help="results per person: .csv or .parquet (Parquet needs pyarrow)",
     )  # fmt: skip
-    p.add_argument("--framework", default="IOM1997", help="reference framework (default IOM1997)")
+    _add_framework_argument(p)
     p.add_argument(
         "--errors", choices=["report", "raise"], default="report",
         help="report: leave bad rows out and list them in NAME.errors.EXT (default); "
         "raise: stop at the first bad row",
     )  # fmt: skip
-    p.add_argument("--sd-within", type=float, help="within-person SD [mg/day] (IOM 2000)")
     p.add_argument(
+        "--sd-within", type=float, metavar="MG",
+        help="within-person SD of daily intake [mg/day] (default: IOM 2000's)",
+    )  # fmt: skip
+    shown = p.add_mutually_exclusive_group()
+    shown.add_argument(
         "--progress", action=argparse.BooleanOptionalAction, default=None,
-        help="show progress on stderr (default: for large inputs on a terminal)",
+        help="show progress bars on stderr (default: for large inputs when stderr is a "
+        "terminal)",
+    )  # fmt: skip
+    shown.add_argument(
+        "-q", "--quiet", action="store_true",
+        help="no progress or stage messages on stderr (errors and warnings still show)",
     )  # fmt: skip
     p.set_defaults(func=cmd_batch)
     return p
@@ -83,45 +105,19 @@ def register(
 # --------------------------------------------------------------------------- progress
 
 
-class _Progress:
-    """tqdm when it is installed, else a one-line counter on stderr; silent when off."""
+def _progress_bar(show: bool, total: int, label: str) -> Any:
+    """A tqdm bar on stderr over `total` bytes; a silent one when `show` is false."""
+    # Through importlib: tqdm ships no type hints, and its bar is used as Any anyway.
+    tqdm = importlib.import_module("tqdm").tqdm
+    return tqdm(
+        total=total, desc=label, unit="B", unit_scale=True, unit_divisor=1024,
+        file=sys.stderr, disable=not show, mininterval=0.2, dynamic_ncols=True,
+    )  # fmt: skip
 
-    def __init__(self, enabled: bool, total: int, label: str) -> None:
-        self.enabled, self.total, self.label = enabled, total, label
-        self.done = 0
-        self._bar: Any = None
-        self._last = 0.0
-        if not enabled:
-            return
-        try:
-            tqdm = importlib.import_module("tqdm").tqdm
-        except ImportError:
-            return
-        self._bar = tqdm(total=total, desc=label, unit="B", unit_scale=True, file=sys.stderr)
 
-    def update(self, done: int, note: str = "") -> None:
-        if not self.enabled:
-            return
-        step, self.done = done - self.done, done
-        if self._bar is not None:
-            self._bar.update(step)
-            if note:
-                self._bar.set_postfix_str(note)
-            return
-        now = time.monotonic()
-        if now - self._last < 0.2 and done < self.total:
-            return
-        self._last = now
-        share = 100.0 * done / self.total if self.total else 100.0
-        print(f"\r{self.label}: {share:3.0f}% {note}", end="", file=sys.stderr, flush=True)
-
-    def close(self) -> None:
-        if not self.enabled:
-            return
-        if self._bar is not None:
-            self._bar.close()
-        else:
-            print(file=sys.stderr, flush=True)
+def _shown(progress: bool | None, long: bool) -> bool:
+    """Progress shows when asked for, or by default for a long run seen on a terminal."""
+    return progress if progress is not None else (long and sys.stderr.isatty())
 
 
 def _stage(enabled: bool, text: str) -> None:
@@ -166,8 +162,7 @@ def _read(path: Path, what: str, progress: bool | None) -> pd.DataFrame:
     if what == "diary":
         diary_columns(header, where=repr(str(path)), extra=(ROW_COLUMN,))
     size = path.stat().st_size
-    show = progress if progress is not None else (size >= _LONG_INPUT_BYTES and sys.stderr.isatty())
-    bar = _Progress(bool(show), size, f"reading {path.name}")
+    bar = _progress_bar(_shown(progress, size >= _LONG_INPUT_BYTES), size, f"reading {path.name}")
     chunks = []
     rows = 0
     # Everything as text, empty cells as "": magcalc reads numbers itself and reports
@@ -184,7 +179,8 @@ def _read(path: Path, what: str, progress: bool | None) -> pd.DataFrame:
                 for chunk in reader:
                     chunks.append(chunk)
                     rows += len(chunk)
-                    bar.update(_position(fh, size), f"{rows:,} rows")
+                    bar.set_postfix_str(f"{rows:,} rows", refresh=False)
+                    bar.update(_position(fh, size) - bar.n)
     except pd.errors.EmptyDataError:
         raise error(f"{what} {str(path)!r} is empty; it needs a header row", field=what) from None
     except (pd.errors.ParserError, pd.errors.ParserWarning):
@@ -194,8 +190,9 @@ def _read(path: Path, what: str, progress: bool | None) -> pd.DataFrame:
         chunks = [pd.DataFrame(body, columns=range(len(head)), dtype=object)]
     except UnicodeDecodeError as err:
         raise error(f"{what} {str(path)!r} is not a readable CSV file: {err}", field=what) from None
+    else:
+        bar.update(size - bar.n)
     finally:
-        bar.update(size, f"{rows:,} rows")
         bar.close()
     out: pd.DataFrame = pd.concat(chunks, ignore_index=True)
     # The names as written (a repeat stays visible); empty ones keep pandas' unique names.
@@ -250,16 +247,16 @@ def cmd_batch(args: argparse.Namespace) -> int:
     for path, what in ((diary_path, "diary"), (people_path, "people")):
         if _suffix(path, what) == ".parquet":
             _need_pyarrow(path)
-    progress = args.progress
+    progress = False if args.quiet else args.progress
     diary = _read(diary_path, "diary", progress)
     people = _read(people_path, "people", False)
-    show = progress if progress is not None else (len(diary) >= 100_000 and sys.stderr.isatty())
-    _stage(bool(show), f"assessing {len(diary):,} diary rows for {len(people):,} people ...")
+    show = _shown(progress, len(diary) >= _LONG_INPUT_ROWS)
+    _stage(show, f"assessing {len(diary):,} diary rows for {len(people):,} people ...")
     t = time.perf_counter()
     result = batch.assess_frame(
         diary, people, args.framework, errors=args.errors, sd_within_mg=args.sd_within
     )
-    _stage(bool(show), f"assessed in {time.perf_counter() - t:.1f} s; writing ...")
+    _stage(show, f"assessed in {time.perf_counter() - t:.1f} s; writing ...")
     days_path, errors_path = _sibling(output, "days"), _sibling(output, "errors")
     _write(result.people, output)
     _write(result.days, days_path)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import threading
 import warnings
 from collections.abc import Callable, Iterator
@@ -29,6 +28,13 @@ if TYPE_CHECKING:
 __all__ = ["cmd_fdc_food", "cmd_fdc_search", "register", "resolve_food_arg"]
 
 PREFIX = "fdc:"
+_JSON_HELP = "print JSON on stdout; an error is then a JSON object on stderr"
+_EXAMPLES = """\
+examples:
+  magcalc fdc search banana baked
+  magcalc fdc food 2262072
+  magcalc assess --age 50 --sex male --food fdc:2262072 "100 g"
+  FDC_API_KEY=your-key magcalc fdc search lentils --json"""
 _client_lock = threading.Lock()
 _clients: dict[bool, FdcClient] = {}
 
@@ -36,6 +42,7 @@ _clients: dict[bool, FdcClient] = {}
 @contextmanager
 def _one_line_warnings() -> Iterator[None]:
     """Print the FDC client's warnings (DEMO_KEY, cache, dropped ids) as one line each."""
+    from magcalc.cli import _print_warning
     from magcalc.fdc import FdcWarning
 
     with warnings.catch_warnings(record=True) as caught:
@@ -45,7 +52,7 @@ def _one_line_warnings() -> Iterator[None]:
         finally:
             for w in caught:
                 if issubclass(w.category, FdcWarning):
-                    print(f"magcalc: warning: {w.message}", file=sys.stderr)
+                    _print_warning(w.message, w.category)
                 else:
                     warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
@@ -83,12 +90,16 @@ def cmd_fdc_search(args: argparse.Namespace) -> int:
     with _one_line_warnings():
         client = _client_for(args)
         foods = client.search(query, data_types=types, page_size=args.page_size)
+    if not foods:
+        from magcalc.cli import NoMatchError
+
+        raise NoMatchError(
+            f"FoodData Central has no {', '.join(types)} food matching {query!r}; try fewer "
+            "or other words" + ("" if args.branded else ", or --branded")
+        )
     if args.json:
         _emit([f.model_dump(mode="json", exclude={"portions"}) for f in foods])
         return 0
-    if not foods:
-        print(f"FoodData Central has no {', '.join(types)} food matching {query!r}")
-        return 1
     print(f"{'FDC id':<8} {'data type':<15} {'Mg/100 g':>9}  description")
     for f in foods:
         print(f"{f.fdc_id:<8} {f.data_type:<15} {_mg(f):>9}  {f.description}")
@@ -194,6 +205,8 @@ def register(
     argparse.ArgumentParser
         The ``fdc`` parser.
     """
+    from magcalc.cli import _Formatter
+
     fdc = subparsers.add_parser(
         "fdc",
         help="look foods up in USDA FoodData Central (network; key in FDC_API_KEY)",
@@ -203,6 +216,8 @@ def register(
             "https://fdc.nal.usda.gov/api-key-signup); without one DEMO_KEY is used, which "
             "allows about 30 requests an hour. Answers are cached for 30 days."
         ),
+        epilog=_EXAMPLES,
+        formatter_class=_Formatter,
     )
     sub = fdc.add_subparsers(dest="fdc_command", required=True, metavar="SUBCOMMAND")
 
@@ -210,6 +225,11 @@ def register(
         "search",
         help="search Foundation, SR Legacy and Survey (FNDDS) foods",
         description="Foundation, SR Legacy and Survey (FNDDS) foods; --branded adds Branded.",
+        epilog=(
+            "examples:\n  magcalc fdc search banana baked\n"
+            "  magcalc fdc search cheddar --branded --json"
+        ),
+        formatter_class=_Formatter,
     )
     p.add_argument("query", nargs="+", help="words to search for, e.g. banana baked")
     p.add_argument(
@@ -217,14 +237,22 @@ def register(
         action="store_true",
         help="also search Branded foods (they rarely have magnesium)",
     )
-    p.add_argument("--page-size", type=int, default=25, help="results, 1-200 (default 25)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--page-size", type=int, default=25, metavar="N", help="results, 1-200 (default: 25)"
+    )
+    p.add_argument("--json", action="store_true", help=_JSON_HELP)
     p.add_argument("--no-cache", action="store_true", help="do not use the HTTP cache")
     p.set_defaults(func=cmd_fdc_search, fdc_client_factory=client_factory)
 
-    p = sub.add_parser("food", help="one food by FDC id: magnesium, portions, source")
+    p = sub.add_parser(
+        "food",
+        help="one food by FDC id: magnesium, portions, source",
+        description="One FoodData Central food: its magnesium per 100 g, portions and source.",
+        epilog="examples:\n  magcalc fdc food 2262072\n  magcalc fdc food fdc:2262072 --json",
+        formatter_class=_Formatter,
+    )
     p.add_argument("fdc_id", metavar="ID", help="FDC id, e.g. 2262072 (or fdc:2262072)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=_JSON_HELP)
     p.add_argument("--no-cache", action="store_true", help="do not use the HTTP cache")
     p.set_defaults(func=cmd_fdc_food, fdc_client_factory=client_factory)
     return fdc

@@ -1,26 +1,263 @@
 """The ``magcalc`` command line (also ``python -m magcalc``).
 
-Readable tables by default, ``--json`` for machines. Errors print one line to stderr and
-exit with status 1 (2 for usage errors), never a traceback.
+Readable tables by default, ``--json`` for machines. An error prints one line to stderr
+(a JSON object with ``--json``) and exits with status 1; a usage error is argparse's and
+exits with 2; never a traceback, and no "Broken pipe" under ``| head``. Library messages
+that give Python advice ("use magcalc.search_foods(...)") are reworded for the command
+line by one table, :data:`_CLI_WORDING`.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextvars
 import json
+import os
+import re
 import sys
 import warnings
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from typing import Any, NoReturn, TextIO
 
 from magcalc import __version__
 from magcalc.errors import MagcalcError, PlausibilityWarning
 
-__all__ = ["main"]
+__all__ = ["NoMatchError", "build_parser", "main"]
+
+
+class NoMatchError(MagcalcError, LookupError):
+    """A search found nothing; the command exits with status 1."""
+
+
+# --------------------------------------------------------------------------- messages
+
+_Replacement = str | Callable[[re.Match[str]], str]
+
+# Library messages are written for Python callers. Each row turns one piece of Python
+# advice into what a user of the command line types instead; the two generic rows at
+# the end turn any other keyword argument ("drop pregnant=") into the bare name. A
+# library message reworded, or a new one with Python advice, fails a test in
+# tests/test_cli_manners.py, which checks every library message against this table.
+_CLI_WORDING: tuple[tuple[re.Pattern[str], _Replacement], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        # foods
+        (
+            r"Use magcalc\.search_foods\(\.\.\.\) to browse, or pass ",
+            "Browse with `magcalc search WORDS`, or give ",
+        ),
+        (r"\(magcalc\.search_foods\)", "(see `magcalc search WORDS`)"),
+        (
+            r"amount must be text \('1/2 cup'\), a pint Quantity or grams as a number; or "
+            r"give a whole entry as text such as serving\('1 cup milk'\)",
+            "give an amount after the food ('1/2 cup', '100 g', or a bare number of grams), "
+            "or a whole entry such as '1 cup milk' alone",
+        ),
+        (
+            r"or pass the amount: serving\(food, '100 g'\)",
+            "or give the amount after the food, e.g. '100 g'",
+        ),
+        (
+            r"give one: serving\('1 cup milk'\) or serving\('milk', '1 cup'\)",
+            "give one: the whole entry alone ('1 cup milk') or the food and its amount "
+            "('milk' '1 cup')",
+        ),
+        (r"pass source=\S+ or the id", "give the id"),
+        # supplements
+        (r" \(see magcalc\.supplement_forms\(\)\)", " (see `magcalc forms`)"),
+        (
+            r"pass Supplement\(form=\.\.\., elemental_mg=\.\.\.\)",
+            "name it, e.g. 'Magnesium (as magnesium citrate) 200 mg', or give the form and "
+            "the elemental magnesium apart (--supplement FORM MG)",
+        ),
+        (
+            r"use Supplement\(form=\.\.\., compound_mg=\.\.\.\) or, if the label's Supplement "
+            r"Facts say so, elemental_mg=",
+            "give the compound's mass (--supplement-compound FORM MG, or compound_mg in a "
+            "diary) or, if the label's Supplement Facts say so, the elemental magnesium "
+            "(--supplement FORM MG, or elemental_mg)",
+        ),
+        (
+            r"a second form is its own Supplement, several servings a day are "
+            r"servings_per_day=",
+            "a second form goes on a line of its own; for several servings a day give the "
+            "daily dose, or servings_per_day in a diary",
+        ),
+        # reference values, diaries, people
+        (r"Try framework= one of:", "Try --framework with one of:"),
+        (r"with magcalc\.batch\.assess_frame or `magcalc batch`", "with `magcalc batch`"),
+        (r" \(e\.g\. pandas\.read_csv\(\.\.\., dtype=\{'person_id': str\}\)\)", ""),
+        (r"\(got sex='?(\w+)'?\)", r"(got \1)"),
+        (r"\bsex='(\w+)'", r"sex \1"),
+        # FoodData Central: what the command line offers instead of FdcClient arguments
+        (r"Pass api_key=\.\.\. or set the FDC_API_KEY", "Set the FDC_API_KEY"),
+        (
+            r"\(api_key= or the FDC_API_KEY environment variable\)",
+            "(the FDC_API_KEY environment variable)",
+        ),
+        (
+            r"\b([Pp])ass cache=<a writable folder> or cache=False",
+            lambda m: ("R" if m[1] == "P" else "r") + "un `magcalc fdc` with --no-cache",
+        ),
+        (r",? or pass a longer (?:deadline= \(seconds\) to FdcClient|timeout=)", ""),
+        (r" \(deadline=\)", ""),
+        (r"; if you expect answers this large, pass a larger max_response_bytes= to FdcClient", ""),
+        (
+            r"find foods with FdcClient\.search\(\.\.\.\)",
+            "find foods with `magcalc fdc search WORDS`",
+        ),
+        # any other keyword argument: "pregnant=True" and "drop pregnant=" name the field
+        (r"\b(\w+)=True\b", r"\1"),
+        (r"\b(\w+)=(?=$|[\s),;:.])", r"\1"),
+    )
+)
+
+
+def _for_cli(text: str) -> str:
+    """A library message in the command line's terms (see :data:`_CLI_WORDING`)."""
+    for pattern, replacement in _CLI_WORDING:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+# Whether this run reports errors and warnings as JSON (set by main from --json).
+_JSON_MESSAGES: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "magcalc_json_messages", default=False
+)
+
+
+def _print_message(kind: str, name: str, message: str) -> None:
+    """One line on stderr: ``magcalc: error: ...``, or a JSON object with --json."""
+    text = _for_cli(message)
+    if _JSON_MESSAGES.get():
+        print(json.dumps({kind: name, "message": text}, ensure_ascii=False), file=sys.stderr)
+    else:
+        print(f"magcalc: {kind}: {text}", file=sys.stderr)
+
+
+def _print_warning(message: Warning | str, category: type[Warning]) -> None:
+    """A warning as one line on stderr (a JSON object with --json)."""
+    _print_message("warning", category.__name__, str(message))
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    _print_warning(message, category)
 
 
 def _emit(data: Any) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+# --------------------------------------------------------------------------- arguments
+
+
+class _Choices(Collection[str]):
+    """Names the library defines, read when argparse first needs them, so plain
+    ``magcalc --help`` does not load the reference tables."""
+
+    def __init__(self, load: Callable[[], Iterable[str]]) -> None:
+        self._load = load
+        self._names: tuple[str, ...] | None = None
+
+    def _all(self) -> tuple[str, ...]:
+        if self._names is None:
+            self._names = tuple(self._load())
+        return self._names
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._all()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+def _frameworks() -> list[str]:
+    from magcalc.references import frameworks
+
+    return frameworks()
+
+
+def _sexes() -> tuple[str, ...]:
+    from typing import get_args
+
+    from magcalc.people import Sex
+
+    return tuple(str(s) for s in get_args(Sex))
+
+
+_FRAMEWORKS = _Choices(_frameworks)
+_SEXES = _Choices(_sexes)
+
+
+def _choice(choices: _Choices, *, initials: bool = False) -> Callable[[str], str]:
+    """An argparse ``type`` that spells a choice as the library does ("efsa2015" is
+    EFSA2015; with `initials`, "f" is female); anything else is left for argparse to
+    refuse with the list of choices."""
+
+    def spelled(text: str) -> str:
+        key = text.strip().lower()
+        for name in choices:
+            if key == name.lower() or (initials and len(key) == 1 and key == name[0].lower()):
+                return name
+        return text
+
+    return spelled
+
+
+def _add_framework_argument(p: argparse.ArgumentParser) -> None:
+    """``--framework NAME``: the choices come from :func:`magcalc.frameworks`."""
+    p.add_argument(
+        "--framework",
+        default="IOM1997",
+        type=_choice(_FRAMEWORKS),
+        choices=_FRAMEWORKS,
+        metavar="NAME",
+        help="reference values to compare with: %(choices)s (default: %(default)s)",
+    )
+
+
+def _add_json_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print JSON on stdout; an error is then a JSON object on stderr",
+    )
+
+
+def _add_person_arguments(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("person")
+    age = g.add_mutually_exclusive_group(required=True)
+    age.add_argument("--age", type=float, metavar="YEARS", help="age [years]")
+    age.add_argument("--age-months", type=float, metavar="MONTHS", help="age [months], for infants")
+    g.add_argument(
+        "--sex",
+        required=True,
+        type=_choice(_SEXES, initials=True),
+        choices=_SEXES,
+        metavar="SEX",
+        help="%(choices)s (or f, m)",
+    )
+    state = g.add_mutually_exclusive_group()
+    state.add_argument("--pregnant", action="store_true", help="pregnant (ages 10 to under 60)")
+    state.add_argument("--lactating", action="store_true", help="breastfeeding")
+    g.add_argument(
+        "--condition",
+        action="append",
+        metavar="CONDITION",
+        help="a risk factor for low magnesium (ppi, diuretic, type 2 diabetes, alcohol use "
+        "disorder, ...); repeatable",
+    )
+    _add_framework_argument(p)
 
 
 def _person(args: argparse.Namespace) -> Any:
@@ -39,19 +276,34 @@ def _person(args: argparse.Namespace) -> Any:
     return Person(**kwargs)
 
 
-def _add_person_arguments(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("person")
-    g.add_argument("--age", type=float, help="age [years]")
-    g.add_argument("--age-months", type=float, help="age [months], for infants")
-    g.add_argument("--sex", required=True, help="female or male")
-    g.add_argument("--pregnant", action="store_true")
-    g.add_argument("--lactating", action="store_true")
-    g.add_argument(
-        "--condition",
-        action="append",
-        help="a risk factor for low magnesium (ppi, diuretic, type 2 diabetes, ...); repeatable",
-    )
-    p.add_argument("--framework", default="IOM1997", help="reference framework (default IOM1997)")
+class _UsageError(Exception):
+    """A usage error found by a parser (or by a command, for options that need each other)."""
+
+    def __init__(self, parser: argparse.ArgumentParser, message: str) -> None:
+        super().__init__(message)
+        self.parser, self.message = parser, message
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """A one-paragraph description wraps to the terminal; text of several lines (the
+    examples and exit statuses of an epilog) keeps its lines."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if "\n" in text:
+            return super()._fill_text(text, width, indent)
+        return argparse.HelpFormatter._fill_text(self, text, width, indent)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, with its usage errors handed to :func:`main` instead of exiting,
+    so that ``--json`` can report them as JSON too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(self, message)
 
 
 # --------------------------------------------------------------------------- commands
@@ -61,12 +313,14 @@ def cmd_search(args: argparse.Namespace) -> int:
     from magcalc.foods import search_foods
 
     hits = search_foods(args.query, limit=args.limit)
+    if not hits:
+        raise NoMatchError(
+            f"no foods match {args.query!r}; try fewer or other words (or "
+            "`magcalc fdc search WORDS` to ask FoodData Central)"
+        )
     if args.json:
         _emit([h.model_dump(mode="json", exclude={"food": {"portions"}}) for h in hits])
         return 0
-    if not hits:
-        print(f"no foods match {args.query!r}")
-        return 1
     print(f"{'score':>5}  {'source':<9} {'id':<14} {'Mg/100 g':>9}  description")
     for h in hits:
         f = h.food
@@ -90,7 +344,7 @@ def cmd_food(args: argparse.Namespace) -> int:
         others = "; ".join(a.food.description for a in s.match.alternatives)
         print(f"match:     weak; also close: {others}")
     for note in s.notes:
-        print(f"note:      {note}")
+        print(f"note:      {_for_cli(note)}")
     if s.magnesium_mg is None:
         print("magnesium: no USDA value (unknown, not zero)")
         return 1
@@ -120,7 +374,9 @@ def cmd_forms(args: argparse.Namespace) -> int:
             f"{500 * f.elemental_fraction:12.0f} mg"
             f"  {a.low:.2f}-{a.high:.2f} (central {a.central:.2f})" + ("" if a.verified else " *")
         )
-    print("* rests partly on unverified or indirect evidence; see supplement_forms()[i].absorption")
+    print(
+        "* rests partly on unverified or indirect evidence; `magcalc forms --json` has the studies"
+    )
     return 0
 
 
@@ -149,6 +405,10 @@ def cmd_assess(args: argparse.Namespace) -> int:
     from magcalc.assessment import Intake, assess
     from magcalc.supplements import Supplement
 
+    if args.exclude and not args.suggest:
+        raise _UsageError(
+            args.usage_parser, "--exclude needs --suggest (it narrows the suggestions)"
+        )
     intake = Intake.read(args.diary) if args.diary else Intake()
     for food, amount in args.food or []:
         intake.add_food(_food_arg(food), amount, day=1)
@@ -212,114 +472,278 @@ def _float(text: str) -> float:
 
 # --------------------------------------------------------------------------- parser
 
+_AMOUNTS = """\
+amounts:
+  a bare number is grams ('30' is 30 g); otherwise a mass (100 g, 1 oz), a volume
+  (1/2 cup, 2 tbsp), a count (2 eggs) or one of the food's USDA portions (1 medium)"""
+
+_EPILOG = f"""\
+examples:
+  magcalc food almonds 30                  magnesium in 30 g of almonds
+  magcalc food "spinach boiled" 1/2 cup
+  magcalc food "½ avocado, cubed"          a whole entry, amount included
+  magcalc search "kale boiled"
+  magcalc assess --age 34 --sex female --food almonds "1 oz" --supplement citrate 200
+  magcalc assess --age 34 --sex female --diary diary.csv --json
+  magcalc targets --age 34 --sex female --framework EFSA2015
+  magcalc suggest 150 --exclude vegan
+  magcalc COMMAND --help                   options and examples of one command
+
+{_AMOUNTS}
+
+exit status:
+  0    success
+  1    error: an unknown food or form, a bad amount, no match, no magnesium value,
+       FoodData Central unavailable; one line on stderr ("magcalc: error: ..."), or
+       with --json a JSON object {{"error": "<ErrorClass>", "message": "..."}}
+  2    usage error: an unknown option, a missing or invalid argument (argparse)
+  130  interrupted (Ctrl-C)"""
+
+
+def _examples(*lines: str, extra: str = "") -> str:
+    text = "examples:\n" + "\n".join("  " + line for line in lines)
+    return text + ("\n\n" + extra if extra else "")
+
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    """The ``magcalc`` argument parser, every command registered."""
+    # Its subparsers are _Parsers too (argparse makes them of the parent's class).
+    parser: argparse.ArgumentParser = _Parser(
         prog="magcalc",
         description="Magnesium from foods and supplements against reference values.",
+        epilog=_EPILOG,
     )
-    parser.add_argument("--version", action="version", version=f"magcalc {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    from magcalc._cli_fdc import register as register_fdc
+    parser.add_argument(
+        "-V", "--version", action="version", version=f"magcalc {__version__}",
+        help="print the version and exit",
+    )  # fmt: skip
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", title="commands")
 
-    register_fdc(sub)
-    from magcalc._cli_batch import register as register_batch
-
-    register_batch(sub)
-
-    p = sub.add_parser("search", help="search the bundled USDA food table")
-    p.add_argument("query")
-    p.add_argument("--limit", type=int, default=10)
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_search)
-
-    p = sub.add_parser("food", help="magnesium in an amount of a food, or in a whole entry")
+    # Everyday commands first: `magcalc --help` lists them in this order.
+    p = sub.add_parser(
+        "food",
+        help="magnesium in an amount of a food, or in a whole entry",
+        description="Magnesium in an amount of one food from the bundled USDA table.",
+        epilog=_examples(
+            "magcalc food almonds 30                 30 g (a bare number is grams)",
+            'magcalc food "spinach boiled" 1/2 cup',
+            'magcalc food 11458 "1 cup" --json',
+            'magcalc food "½ avocado, cubed"         a whole entry, no amount',
+            'magcalc food fdc:2262072 "100 g"        from FoodData Central (network)',
+            extra=_AMOUNTS,
+        ),
+    )
     p.add_argument(
         "food",
         help="name, NDB number, FDC id, FNDDS food code, fdc:ID for FoodData Central, or a "
         "whole entry such as '1/2 avocado, cubed' (then give no amount)",
     )
-    p.add_argument("amount", nargs="*", help="e.g. 1/2 cup, 100 g, 1 medium")
-    p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "amount",
+        nargs="*",
+        help="a bare number is grams (30 = 30 g); or e.g. 1/2 cup, 100 g, 1 oz, 1 medium",
+    )
+    _add_json_argument(p)
     p.set_defaults(func=cmd_food)
 
-    p = sub.add_parser("forms", help="supplement forms: elemental magnesium and absorption")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_forms)
-
-    p = sub.add_parser("targets", help="reference values for a person")
-    _add_person_arguments(p)
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_targets)
+    p = sub.add_parser(
+        "search",
+        help="search the bundled USDA food table",
+        description="Foods of the bundled USDA table that best match some words.",
+        epilog=_examples('magcalc search "kale boiled"', "magcalc search lentils --limit 3 --json"),
+    )
+    p.add_argument("query", help="words to look for, e.g. 'kale boiled'")
+    p.add_argument("--limit", type=int, default=10, help="most foods to list (default: 10)")
+    _add_json_argument(p)
+    p.set_defaults(func=cmd_search)
 
     p = sub.add_parser(
         "assess",
         help="assess a day or diary of foods and supplements",
-        description="Foods given with --food count on day 1; supplements count on every day.",
+        description="Compare the magnesium of foods and supplements with a person's "
+        "reference values. Foods given with --food count on day 1; supplements count on "
+        "every day.",
+        epilog=_examples(
+            'magcalc assess --age 34 --sex female --food almonds "1 oz" --supplement citrate 200',
+            "magcalc assess --age 34 --sex female --diary diary.csv --json",
+            'magcalc assess --age 74 --sex f --condition ppi --food "spinach boiled" "1/2 cup" \\',
+            "    --suggest --exclude vegan",
+            extra=_AMOUNTS,
+        ),
     )
     _add_person_arguments(p)
-    p.add_argument(
+    g = p.add_argument_group("what was eaten and taken")
+    g.add_argument(
         "--diary",
+        metavar="FILE",
         help="CSV or JSON diary: columns day, food, amount [, unit], supplement, elemental_mg, "
         "compound_mg, servings_per_day (the format of `magcalc batch`, one person)",
     )
-    p.add_argument("--food", nargs=2, action="append", metavar=("FOOD", "AMOUNT"))
-    p.add_argument(
+    g.add_argument(
+        "--food", nargs=2, action="append", metavar=("FOOD", "AMOUNT"),
+        help="a food and its amount on day 1 (a bare number is grams); repeatable",
+    )  # fmt: skip
+    g.add_argument(
         "--supplement", nargs=2, action="append", metavar=("FORM", "ELEMENTAL_MG"),
-        help="a supplement by form and elemental magnesium per day",
+        help="a supplement by form and elemental magnesium per day [mg]; repeatable",
     )  # fmt: skip
-    p.add_argument(
+    g.add_argument(
         "--supplement-compound", nargs=2, action="append", metavar=("FORM", "COMPOUND_MG"),
-        help="a supplement by form and compound mass per day",
+        help="a supplement by form and mass of the compound per day [mg]; repeatable",
     )  # fmt: skip
-    p.add_argument(
-        "--label", action="append", help="a Supplement Facts line, e.g. 'Magnesium (as ...) 200 mg'"
+    g.add_argument(
+        "--label",
+        action="append",
+        metavar="TEXT",
+        help="a Supplement Facts line, e.g. 'Magnesium (as magnesium citrate) 200 mg'; repeatable",
     )
-    p.add_argument("--sd-within", type=float, help="within-person SD [mg/day] (IOM 2000)")
+    p.add_argument(
+        "--sd-within", type=float, metavar="MG",
+        help="within-person SD of daily intake [mg/day] (default: IOM 2000's)",
+    )  # fmt: skip
     p.add_argument(
         "--suggest", action="store_true", help="also suggest foods and a supplement within the UL"
     )
-    p.add_argument("--exclude", action="append", help="with --suggest: a diet, food group or word")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_assess)
-
-    p = sub.add_parser("suggest", help="foods in real portions that add GAP mg of magnesium")
-    p.add_argument("gap", help="magnesium to add [mg/day]")
-    p.add_argument("--prefer", action="append", help="a food group or word to rank first")
     p.add_argument(
-        "--exclude", action="append", help="a diet (vegan, nut allergy, ...), group or word"
+        "--exclude",
+        action="append",
+        metavar="WHAT",
+        help="with --suggest: a diet (vegan, nut allergy, ...), food group or word to leave "
+        "out; repeatable",
     )
-    p.add_argument("--limit", type=int, default=10)
-    p.add_argument("--json", action="store_true")
+    _add_json_argument(p)
+    p.set_defaults(func=cmd_assess, usage_parser=p)
+
+    p = sub.add_parser(
+        "targets",
+        help="reference values for a person",
+        description="EAR, RDA or AI, and the UL for supplemental magnesium of one person.",
+        epilog=_examples(
+            "magcalc targets --age 34 --sex female",
+            "magcalc targets --age-months 9 --sex male --framework EFSA2015 --json",
+        ),
+    )
+    _add_person_arguments(p)
+    _add_json_argument(p)
+    p.set_defaults(func=cmd_targets)
+
+    p = sub.add_parser(
+        "suggest",
+        help="foods in real portions that add GAP mg of magnesium",
+        description="Foods, in portions people eat, that together add about GAP mg a day.",
+        epilog=_examples(
+            "magcalc suggest 150", 'magcalc suggest 100 --exclude "nut allergy" --limit 5'
+        ),
+    )
+    p.add_argument("gap", help="magnesium to add [mg/day]")
+    p.add_argument(
+        "--prefer", action="append", metavar="WHAT",
+        help="a food group or word to rank first; repeatable",
+    )  # fmt: skip
+    p.add_argument(
+        "--exclude", action="append", metavar="WHAT",
+        help="a diet (vegan, nut allergy, ...), food group or word to leave out; repeatable",
+    )  # fmt: skip
+    p.add_argument("--limit", type=int, default=10, help="most foods to list (default: 10)")
+    _add_json_argument(p)
     p.set_defaults(func=cmd_suggest)
+
+    p = sub.add_parser(
+        "forms",
+        help="supplement forms: elemental magnesium and absorption",
+        description="Each supplement form: its formula, share of magnesium and absorption.",
+        epilog=_examples("magcalc forms", "magcalc forms --json"),
+    )
+    _add_json_argument(p)
+    p.set_defaults(func=cmd_forms)
+
+    from magcalc._cli_batch import register as register_batch
+
+    register_batch(sub)
+    from magcalc._cli_fdc import register as register_fdc
+
+    register_fdc(sub)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+# --------------------------------------------------------------------------- main
 
-    def one_line(message: Any, *_: Any, **__: Any) -> None:
-        print(f"magcalc: warning: {message}", file=sys.stderr)
 
+def _silence_stdout() -> None:
+    """The reader of stdout went away (``magcalc ... | head``): point stdout at devnull so
+    that Python's flush at exit does not report the broken pipe (the Python docs' advice,
+    signal module, "Note on SIGPIPE")."""
     try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        finally:
+            os.close(devnull)
+    except (OSError, ValueError):  # stdout is no file (tests, embedding)
+        pass
+
+
+def _usage_error(err: _UsageError) -> int:
+    if _JSON_MESSAGES.get():
+        data = {"error": "UsageError", "message": err.message, "usage": err.parser.format_usage()}
+        print(json.dumps(data, ensure_ascii=False), file=sys.stderr)
+    else:
+        err.parser.print_usage(sys.stderr)
+        print(f"{err.parser.prog}: error: {err.message}", file=sys.stderr)
+    return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """
+    Run the command line.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after ``magcalc``; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        The exit status: 0 success, 1 an error (one line on stderr), 2 a usage error,
+        130 interrupted. ``--help`` and ``--version`` exit through ``SystemExit(0)``.
+    """
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    token = _JSON_MESSAGES.set("--json" in args_list)
+    try:
+        return _run(args_list)
+    finally:
+        _JSON_MESSAGES.reset(token)
+
+
+def _run(argv: list[str]) -> int:
+    parser = build_parser()
+    try:
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit:  # --help or --version, printed
+            sys.stdout.flush()
+            raise
         with warnings.catch_warnings():
             warnings.simplefilter("always", PlausibilityWarning)
-            warnings.showwarning = one_line
+            warnings.showwarning = _show_warning
             status: int = args.func(args)
+        sys.stdout.flush()  # here, so a closed pipe is caught below and not at exit
+        return status
+    except _UsageError as err:
+        return _usage_error(err)
+    except BrokenPipeError:
+        _silence_stdout()
+        return 1
     except MagcalcError as err:
-        print(f"magcalc: error: {err}", file=sys.stderr)
+        _print_message("error", type(err).__name__, str(err))
         return 1
     except OSError as err:
-        print(
-            f"magcalc: error: {err.strerror or err}: {err.filename or ''}".rstrip(": "),
-            file=sys.stderr,
-        )
+        text = f"{err.strerror or err}: {err.filename or ''}".rstrip(": ")
+        _print_message("error", type(err).__name__, text)
         return 1
     except KeyboardInterrupt:
         return 130
-    return status
 
 
 if __name__ == "__main__":  # pragma: no cover

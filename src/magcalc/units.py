@@ -415,10 +415,8 @@ def parse_amount(text: str) -> Amount:
     if rest.lower().startswith("of "):
         rest = rest[3:]
     if not rest:
-        raise AmountError(
-            f"amount {original!r} has no unit; write e.g. '{cleaned} g' (a bare number "
-            "is only read as grams when passed as a float, not as text)"
-        )
+        # A bare number is grams, as text or as a number, in the API, diaries and the CLI.
+        rest = "g"
     unit_text = rest.rstrip(".").strip()
     low = unit_text.lower()
 
