@@ -7,6 +7,7 @@ here, then run `python scripts/make_notebooks.py`; or edit it in Jupyter and cle
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from pathlib import Path
 
@@ -127,9 +128,11 @@ report.to_dataframe()
 ## In plain words, and what to do about a gap
 
 `summary()` says it in a few sentences. Food comes first: `suggestions()` lists generic foods in
-real USDA household portions and a plan with the fewest portions that close the gap (here a
-vegetarian preference). `supplement_advice()` only suggests a dose that keeps supplemental
-magnesium within the UL, and shows how much of each form delivers it.
+real USDA household portions and a plan with the fewest portions that close the gap, with the
+least excess over it (here a vegetarian diet; a diet leaves out composite foods whose
+ingredients the USDA name does not show). `supplement_advice()` suggests a dose only from two or
+more days of records, keeps supplemental magnesium within the UL, shows how much of each form
+delivers it, and carries the kidney and medicine-interaction cautions of NIH ODS.
 """),
     code("""
 print(report.summary())
@@ -166,7 +169,7 @@ holds. The absorption evidence is a set of ranges from a handful of studies, not
 import magcalc
 from magcalc import Supplement
 
-[(f.name, f.formula, round(f.elemental_percent, 2)) for f in magcalc.supplement_forms()]
+magcalc.supplement_forms()  # a table in Jupyter; a list of SupplementForm in code
 """),
     md("""
 ## Elemental magnesium by stoichiometry
@@ -206,10 +209,26 @@ from magcalc.plotting import plot_forms
 plot_forms(500);
 """),
     md("""
+## Forms as sold
+
+Aspartate, orotate and gluconate are sold as dihydrates and carbonate as the hydrated basic
+salt, so their bare names mean those forms; the anhydrous salts are `*_anhydrous`. With a
+compound mass the difference is 9-15 %.
+"""),
+    code("""
+for name in ("aspartate", "aspartate_anhydrous", "gluconate", "gluconate_anhydrous", "carbonate"):
+    form = magcalc.get_form(name)
+    print(f"{name:20} {form.formula:22} {form.elemental_percent:5.2f} % Mg")
+print(magcalc.get_form("aspartate").as_sold)
+"""),
+    md("""
 ## The upper limit
 
 The UL (350 mg/day for adults in IOM 1997) applies to supplemental magnesium only; its critical
-effect is osmotic diarrhoea. Two 500 mg oxide tablets a day exceed it, food never does.
+effect is osmotic diarrhoea. Two 500 mg oxide tablets a day exceed it, food never does. Every
+framework says which UL applies: its own (IOM 1997, WHO/FAO 2004), one it adopts (EFSA uses
+SCF 2001's 250 mg), or, where it sets none (D-A-CH, the label values), the authority that does
+for its region, and the result says so.
 """),
     code("""
 from magcalc import Intake, Person, assess
@@ -219,6 +238,28 @@ intake.add_food("almonds", "2 oz")
 intake.add_supplement(Supplement(form="oxide", compound_mg=500, servings_per_day=2))
 report = assess(intake, Person(age_years=45, sex="male"))
 print(report.supplemental_mg, "supplemental; over the UL:", report.exceeds_ul)
+for framework in magcalc.frameworks():
+    refs = assess(intake, Person(age_years=45, sex="male"), framework=framework).references
+    print(f"{framework:11} UL {refs.ul_supplemental_mg:g} mg/day ({refs.ul_source})")
+"""),
+    md("""
+## Supplement advice a clinician would sign
+
+No dose from a single day of records (one day says little about usual intake, IOM 2000); with
+more days, the dose closes the gap within the UL, and it always carries the cautions NIH ODS
+gives: impaired kidney function, and bisphosphonates and tetracycline or quinolone antibiotics,
+whose doses must be kept apart from magnesium.
+"""),
+    code("""
+one_day = Intake()
+one_day.add_food("spinach, boiled", "1 cup")
+print(assess(one_day, Person(age_years=45, sex="male")).supplement_advice().message)
+"""),
+    code("""
+days = Intake()
+for day in (1, 2, 3):
+    days.add_food("spinach, boiled", "1 cup", day=day)
+assess(days, Person(age_years=45, sex="male")).supplement_advice()
 """),
     md("""
 ## Sources
@@ -231,6 +272,12 @@ print(report.supplemental_mg, "supplemental; over the UL:", report.exceeds_ul)
 - Blancquaert L et al. Nutrients 2019;11:1663.
 - Coudray C et al. Magnes Res 2005;18:215-223 (rats).
 - Institute of Medicine, 1997, doi:10.17226/5776 (UL for supplemental magnesium).
+- Scientific Committee on Food, 2001, in EFSA, *Tolerable Upper Intake Levels for Vitamins and
+  Minerals*, 2006 (UL 250 mg/day from 4 years).
+- WHO/FAO, *Vitamin and Mineral Requirements in Human Nutrition*, 2nd ed., 2004 (upper
+  tolerable limits of magnesium intake).
+- NIH Office of Dietary Supplements, *Magnesium: Fact Sheet for Health Professionals*
+  (kidney function, interactions with medications).
 """),
 ]
 
@@ -238,10 +285,10 @@ FDC = [
     md("""
 # 03 FoodData Central: foods the bundled table lacks
 
-The bundled table is USDA SR Legacy. FoodData Central (FDC) adds Foundation, Survey (FNDDS)
-and Branded foods. magcalc's client returns the same `Food` model, so everything else works
-unchanged. This notebook parses **recorded** FDC responses (from `../shared/fdc/responses`) and
-only calls the live API when `FDC_API_KEY` is set.
+The bundled tables are USDA SR Legacy and FNDDS 2021-2023. FoodData Central (FDC) adds
+Foundation and Branded foods and other releases. magcalc's client returns the same `Food`
+model, so everything else works unchanged. This notebook parses **recorded** FDC responses
+(kept in `tests/data/fdc`) and only calls the live API when `FDC_API_KEY` is set.
 """),
     code("""
 import json
@@ -322,7 +369,7 @@ else:
 
 - U.S. Department of Agriculture, Agricultural Research Service. *FoodData Central*, 2019-.
   https://fdc.nal.usda.gov/; *FoodData Central API Guide*, https://fdc.nal.usda.gov/api-guide.
-- Recorded responses: `../shared/fdc/responses` (see its README for each request).
+- Recorded responses: `tests/data/fdc` (its README gives each request and its sha256).
 """),
 ]
 
@@ -434,6 +481,9 @@ def main() -> int:
     OUT.mkdir(exist_ok=True)
     for name, cells in NOTEBOOKS.items():
         nb = new_notebook(cells=cells)
+        # Ids from the notebook name and position, so regenerating changes only what changed.
+        for i, cell in enumerate(nb.cells):
+            cell["id"] = hashlib.sha256(f"{name}:{i}".encode()).hexdigest()[:8]
         nb.metadata["kernelspec"] = {
             "name": "python3",
             "display_name": "Python 3",

@@ -320,3 +320,75 @@ def test_supplement_never_lowers_total_and_food_never_triggers_ul(
     assert with_supp.food_mg.magnitude == pytest.approx(without.food_mg.magnitude)
     if with_supp.probability_adequate is not None and without.probability_adequate is not None:
         assert with_supp.probability_adequate >= without.probability_adequate - 1e-12
+
+
+# --------------------------------------------------------------------------- advice a clinician signs
+
+
+def almond_days(mg_per_day: float, days: int) -> Intake:
+    """Almonds (270 mg/100 g) giving exactly `mg_per_day` on each of `days` days."""
+    intake = Intake()
+    for day in range(1, days + 1):
+        intake.add_food(ALMONDS, mg_per_day / 270 * 100, day=day)
+    return intake
+
+
+def test_iom_worked_example_reads_adequate() -> None:
+    """
+    IOM 2000 p. 54: a woman of 31-50 with 3 days at 320 mg: D = 55, SD_D = 56, "a value of
+    about 1 implies an 85 percent probability of correctly concluding that this intake is
+    adequate". z = 55 / sqrt(26.5^2 + 86^2 / 3) = 0.977, read as IOM reads it.
+    """
+    report = assess(almond_days(320, 3), WOMAN)
+    assert report.probability_adequate == pytest.approx(phi(55 / math.sqrt(26.5**2 + 86**2 / 3)))
+    assert round(report.probability_adequate, 2) == 0.84
+    assert "likely adequate" in report.conclusion
+    # z = 40 / 56.2 = 0.71 (300 mg): still uncertain
+    assert "uncertain" in assess(almond_days(300, 3), WOMAN).conclusion
+    # z = -55 / 56.3 = -0.98 (210 mg): read as about -1, likely inadequate
+    assert "likely inadequate" in assess(almond_days(210, 3), WOMAN).conclusion
+
+
+def test_an_ai_result_flags_its_approximate_within_person_sd() -> None:
+    """EFSA adults have only an AI; the 120 mg/day SD behind it is an approximation."""
+    report = assess(almond_days(400, 3), MAN, framework="EFSA2015")
+    assert report.confidence_above_ai is not None
+    assert any("Within-person SD 120 mg/day" in w and "approximation" in w for w in report.warnings)
+
+
+@pytest.mark.parametrize("framework", ["DACH2021", "WHO2004", "US_DV2016", "EU_NRV2011"])
+def test_a_man_of_40_over_the_ul_is_told_so_under_every_framework(framework: str) -> None:
+    intake = almond_days(300, 3)
+    intake.add_supplement(Supplement(form="citrate", elemental_mg=1000), day=None)
+    report = assess(intake, MAN, framework=framework)
+    assert report.exceeds_ul is True
+    text = report.summary()
+    assert "over the" in text and "limit for supplemental magnesium" in text
+    assert "infants" not in text and "formula" not in text
+    if report.references.ul_basis == "fallback":
+        assert "sets none of its own" in text
+        assert any("no UL" in w for w in report.warnings)
+
+
+def test_the_infant_sentence_is_for_infants_only() -> None:
+    intake = Intake()
+    intake.add_food("09040", "20 g")
+    intake.add_supplement(Supplement(form="citrate", elemental_mg=20), day=None)
+    infant = assess(intake, Person(age_months=8, sex="female")).summary()
+    assert "food and formula only" in infant
+    toddler = assess(intake, Person(age_years=2, sex="female"), framework="EFSA2015").summary()
+    assert "formula" not in toddler and "SCF2001 sets no upper limit" in toddler
+
+
+def test_risk_notes_and_probability_wording_agree_in_every_view() -> None:
+    person = Person(age_years=50, sex="male", conditions=["PPI", "type 2 diabetes"])
+    report = assess(almond_days(900, 3), person)
+    assert report.probability_adequate is not None and report.probability_adequate > 0.995
+    text, html_view, summary = str(report), report._repr_html_(), report.summary()
+    for view in (text, html_view, summary):
+        assert "long-term proton-pump inhibitor use" in view
+        assert "type 2 diabetes" in view
+    assert "over 99%" in text and "over 99%" in html_view and "100%" not in html_view
+    # The conclusion and the risk notes come before the numbers in the notebook view.
+    assert html_view.index(report.conclusion.replace("'", "&#x27;")) < html_view.index("<table")
+    assert html_view.index("proton-pump") < html_view.index("<table")

@@ -573,6 +573,40 @@ def test_prevalence_adjusted_for_day_to_day_variation() -> None:
     assert math.isnan(batch.prevalence(single, adjust=True)["prevalence_below_ear"].iloc[0])
 
 
+def test_prevalence_adjustment_shrinks_each_person_by_their_own_days() -> None:
+    """
+    NRC 1986 / IOM 2000: x_i shrinks by sqrt(s_b^2 / (s_b^2 + s_w^2 / n_i)), so a mean of
+    7 days moves less than a single day. One common factor misreads a mix of 1 and 7 days.
+    """
+    rng = np.random.default_rng(20261201)
+    people_n, ear = 4000, 265.0
+    usual = rng.normal(300.0, 50.0, people_n)  # s_b = 50
+    n_days = np.where(rng.random(people_n) < 0.5, 1, 7)
+    ids = np.repeat(np.arange(people_n), n_days)
+    daily = usual[ids] + rng.normal(0.0, 86.0, ids.size)  # s_w = 86
+    days = pd.DataFrame({"person_id": ids, "day": 1, "total_mg": daily})
+    means = days.groupby("person_id")["total_mg"].mean().to_numpy()
+    people = pd.DataFrame(
+        {"person_id": np.arange(people_n), "life_stage": "g", "n_days": n_days,
+         "total_mg": means, "ear_mg": ear}
+    )  # fmt: skip
+    result = batch.BatchResult(days=days, people=people, errors=pd.DataFrame())
+    got = batch.prevalence(result, adjust=True)["prevalence_below_ear"].iloc[0]
+    truth = float(np.mean(usual < ear))
+    # The same arithmetic by hand, person by person.
+    s_w2 = float(
+        days.assign(d=daily - means[ids])["d"].pow(2)[n_days[ids] == 7].sum()
+        / (6 * (n_days == 7).sum())
+    )
+    s_b2 = float(np.var(means, ddof=1)) - s_w2 * float(np.mean(1 / n_days))
+    shrunk = means.mean() + (means - means.mean()) * np.sqrt(s_b2 / (s_b2 + s_w2 / n_days))
+    assert got == pytest.approx(float(np.mean(shrunk < ear)))
+    assert abs(got - truth) < 0.015
+    # One common factor, sqrt(s_b^2 / s_obs^2), for everyone gives a different answer.
+    common = means.mean() + (means - means.mean()) * math.sqrt(s_b2 / np.var(means, ddof=1))
+    assert float(np.mean(common < ear)) != pytest.approx(got, abs=1e-4)
+
+
 # --------------------------------------------------------------------------- packaging
 
 

@@ -45,6 +45,7 @@ from magcalc import (
     Supplement,
     SupplementError,
     assess,
+    get_form,
     parse_amount,
     parse_label,
 )
@@ -414,8 +415,12 @@ def test_model_copy_validates_its_update() -> None:
     dose = Supplement(form="citrate", elemental_mg=200)
     with pytest.raises(SupplementError, match="elemental_mg must be a finite, non-negative"):
         dose.model_copy(update={"elemental_mg": -500})
-    with pytest.raises(SupplementError, match="exactly one"):
-        dose.model_copy(update={"compound_mg": 500})
+    # A new amount of the other kind becomes the basis; the other amount follows.
+    changed = dose.model_copy(update={"compound_mg": 500})
+    assert changed.basis == "compound"
+    assert changed.elemental_mg == pytest.approx(500 * get_form("citrate").elemental_fraction)
+    with pytest.raises(SupplementError, match="disagree"):
+        dose.model_copy(update={"compound_mg": 500, "basis": "elemental"})
     assert dose.model_copy(update={"servings_per_day": 2}).elemental_mg_per_day == 400.0
     food = magcalc.get_food("11458")
     with pytest.raises(MagcalcError, match="magnesium_mg_per_100g"):

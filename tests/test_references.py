@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import ast
 import csv
+import itertools
 import json
 import pickle
 import threading
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pint.testing import assert_allclose
 
+import magcalc
 from magcalc import references
 from magcalc.errors import MagcalcError, PersonError, UnknownFrameworkError
 from magcalc.people import Person
@@ -211,8 +214,11 @@ def test_pregnancy_band_extensions_are_noted() -> None:
     assert "51-59 y" in old.note
 
 
-# Values from magnesium.md §2 [mg/day].
-# (framework, person kwargs, life stage, target, kind, ear, ul)
+# Values from magnesium.md §2 [mg/day]. ULs for supplemental magnesium: each framework's
+# own or the one it applies (upper_limits.csv): SCF 2001 250 from 4 y (EFSA, NNR, and as
+# the fallback for D-A-CH and the EU NRV); WHO/FAO 2004 65 (1-3 y), 110 (4-10 y), 350
+# (adolescents and adults); IOM 1997 65/110/350 for 1-3/4-8/9+ y (fallback for US DV).
+# (framework, person kwargs, life stage, target, kind, ul)
 OTHER_FRAMEWORKS = [
     ("EFSA2015", {"age_months": 7, "sex": "male"}, "infants 7-11 mo", 80, "AI", None),
     ("EFSA2015", {"age_years": 2, "sex": "male"}, "children 1-<3 y", 170, "AI", None),
@@ -227,18 +233,18 @@ OTHER_FRAMEWORKS = [
     ("DACH2021", {"age_months": 3.99, "sex": "male"}, "infants 0-<4 mo", 24, "AI", None),
     ("DACH2021", {"age_months": 4, "sex": "male"}, "infants 4-<12 mo", 80, "AI", None),
     ("DACH2021", {"age_years": 3.5, "sex": "male"}, "children 1-<4 y", 170, "AI", None),
-    ("DACH2021", {"age_years": 6, "sex": "male"}, "children 4-<7 y", 190, "AI", None),
-    ("DACH2021", {"age_years": 9, "sex": "male"}, "children 7-<10 y", 240, "AI", None),
-    ("DACH2021", {"age_years": 11, "sex": "male"}, "males 10-<13 y", 260, "AI", None),
-    ("DACH2021", {"age_years": 11, "sex": "female"}, "females 10-<13 y", 230, "AI", None),
-    ("DACH2021", {"age_years": 14, "sex": "male"}, "males 13-<15 y", 280, "AI", None),
-    ("DACH2021", {"age_years": 14, "sex": "female"}, "females 13-<15 y", 240, "AI", None),
-    ("DACH2021", {"age_years": 18.5, "sex": "male"}, "males 15-<19 y", 330, "AI", None),
-    ("DACH2021", {"age_years": 18.5, "sex": "female"}, "females 15-<19 y", 260, "AI", None),
-    ("DACH2021", {"age_years": 19, "sex": "male"}, "males >=19 y", 350, "AI", None),
-    ("DACH2021", {"age_years": 19, "sex": "female"}, "females >=19 y", 300, "AI", None),
-    ("DACH2021", {"age_years": 30, "sex": "f", "pregnant": True}, "pregnancy", 300, "AI", None),
-    ("DACH2021", {"age_years": 30, "sex": "f", "lactating": True}, "lactation", 300, "AI", None),
+    ("DACH2021", {"age_years": 6, "sex": "male"}, "children 4-<7 y", 190, "AI", 250),
+    ("DACH2021", {"age_years": 9, "sex": "male"}, "children 7-<10 y", 240, "AI", 250),
+    ("DACH2021", {"age_years": 11, "sex": "male"}, "males 10-<13 y", 260, "AI", 250),
+    ("DACH2021", {"age_years": 11, "sex": "female"}, "females 10-<13 y", 230, "AI", 250),
+    ("DACH2021", {"age_years": 14, "sex": "male"}, "males 13-<15 y", 280, "AI", 250),
+    ("DACH2021", {"age_years": 14, "sex": "female"}, "females 13-<15 y", 240, "AI", 250),
+    ("DACH2021", {"age_years": 18.5, "sex": "male"}, "males 15-<19 y", 330, "AI", 250),
+    ("DACH2021", {"age_years": 18.5, "sex": "female"}, "females 15-<19 y", 260, "AI", 250),
+    ("DACH2021", {"age_years": 19, "sex": "male"}, "males >=19 y", 350, "AI", 250),
+    ("DACH2021", {"age_years": 19, "sex": "female"}, "females >=19 y", 300, "AI", 250),
+    ("DACH2021", {"age_years": 30, "sex": "f", "pregnant": True}, "pregnancy", 300, "AI", 250),
+    ("DACH2021", {"age_years": 30, "sex": "f", "lactating": True}, "lactation", 300, "AI", 250),
     ("NNR2023", {"age_months": 9, "sex": "male"}, "infants 7-11 mo", 80, "AI", None),
     ("NNR2023", {"age_years": 3.9, "sex": "male"}, "children 1-3 y", 170, "AI", None),
     ("NNR2023", {"age_years": 10.9, "sex": "male"}, "children 4-10 y", 230, "AI", 250),
@@ -248,25 +254,25 @@ OTHER_FRAMEWORKS = [
     ("NNR2023", {"age_years": 50, "sex": "female"}, "females >=18 y", 300, "AI", 250),
     ("WHO2004", {"age_months": 2, "sex": "male"}, "infants 0-6 mo (breast-fed)", 26, "RNI", None),
     ("WHO2004", {"age_months": 8, "sex": "male"}, "infants 7-12 mo", 54, "RNI", None),
-    ("WHO2004", {"age_years": 2, "sex": "male"}, "children 1-3 y", 60, "RNI", None),
-    ("WHO2004", {"age_years": 5, "sex": "male"}, "children 4-6 y", 76, "RNI", None),
-    ("WHO2004", {"age_years": 8, "sex": "male"}, "children 7-9 y", 100, "RNI", None),
-    ("WHO2004", {"age_years": 15, "sex": "male"}, "males 10-18 y", 230, "RNI", None),
-    ("WHO2004", {"age_years": 15, "sex": "female"}, "females 10-18 y", 220, "RNI", None),
-    ("WHO2004", {"age_years": 64.9, "sex": "male"}, "males 19-65 y", 260, "RNI", None),
-    ("WHO2004", {"age_years": 40, "sex": "female"}, "females 19-65 y", 220, "RNI", None),
-    ("WHO2004", {"age_years": 65, "sex": "male"}, "males 65+ y", 224, "RNI", None),
-    ("WHO2004", {"age_years": 80, "sex": "female"}, "females 65+ y", 190, "RNI", None),
-    ("WHO2004", {"age_years": 30, "sex": "f", "pregnant": True}, "pregnancy", 220, "RNI", None),
-    ("WHO2004", {"age_years": 30, "sex": "f", "lactating": True}, "lactation", 270, "RNI", None),
+    ("WHO2004", {"age_years": 2, "sex": "male"}, "children 1-3 y", 60, "RNI", 65),
+    ("WHO2004", {"age_years": 5, "sex": "male"}, "children 4-6 y", 76, "RNI", 110),
+    ("WHO2004", {"age_years": 8, "sex": "male"}, "children 7-9 y", 100, "RNI", 110),
+    ("WHO2004", {"age_years": 15, "sex": "male"}, "males 10-18 y", 230, "RNI", 350),
+    ("WHO2004", {"age_years": 15, "sex": "female"}, "females 10-18 y", 220, "RNI", 350),
+    ("WHO2004", {"age_years": 64.9, "sex": "male"}, "males 19-65 y", 260, "RNI", 350),
+    ("WHO2004", {"age_years": 40, "sex": "female"}, "females 19-65 y", 220, "RNI", 350),
+    ("WHO2004", {"age_years": 65, "sex": "male"}, "males 65+ y", 224, "RNI", 350),
+    ("WHO2004", {"age_years": 80, "sex": "female"}, "females 65+ y", 190, "RNI", 350),
+    ("WHO2004", {"age_years": 30, "sex": "f", "pregnant": True}, "pregnancy", 220, "RNI", 350),
+    ("WHO2004", {"age_years": 30, "sex": "f", "lactating": True}, "lactation", 270, "RNI", 350),
     ("US_DV2016", {"age_months": 11, "sex": "male"}, "infants 0-12 mo", 75, "DV", None),
-    ("US_DV2016", {"age_years": 3, "sex": "male"}, "children 1-3 y", 80, "DV", None),
-    ("US_DV2016", {"age_years": 4, "sex": "male"}, "adults and children >=4 y", 420, "DV", None),
-    ("US_DV2016", {"age_years": 40, "sex": "f"}, "adults and children >=4 y", 420, "DV", None),
-    ("US_DV2016", {"age_years": 30, "sex": "f", "pregnant": True}, "pregnancy", 400, "DV", None),
-    ("US_DV2016", {"age_years": 30, "sex": "f", "lactating": True}, "lactation", 400, "DV", None),
-    ("EU_NRV2011", {"age_years": 18, "sex": "male"}, "adults >=18 y", 375, "NRV", None),
-    ("EU_NRV2011", {"age_years": 90, "sex": "female"}, "adults >=18 y", 375, "NRV", None),
+    ("US_DV2016", {"age_years": 3, "sex": "male"}, "children 1-3 y", 80, "DV", 65),
+    ("US_DV2016", {"age_years": 4, "sex": "male"}, "adults and children >=4 y", 420, "DV", 110),
+    ("US_DV2016", {"age_years": 40, "sex": "f"}, "adults and children >=4 y", 420, "DV", 350),
+    ("US_DV2016", {"age_years": 30, "sex": "f", "pregnant": True}, "pregnancy", 400, "DV", 350),
+    ("US_DV2016", {"age_years": 30, "sex": "f", "lactating": True}, "lactation", 400, "DV", 350),
+    ("EU_NRV2011", {"age_years": 18, "sex": "male"}, "adults >=18 y", 375, "NRV", 250),
+    ("EU_NRV2011", {"age_years": 90, "sex": "female"}, "adults >=18 y", 375, "NRV", 250),
 ]
 
 
@@ -434,7 +440,7 @@ def test_no_reference_value_error_pickles() -> None:
 
 def test_reference_values_model_refuses_inconsistent_rows() -> None:
     base: dict[str, Any] = {
-        "framework": "X",
+        "framework": "IOM1997",
         "life_stage": "x",
         "sex": "any",
         "age_min_months": 0,
@@ -502,7 +508,6 @@ def test_reference_values_csv_schema_and_empty_means_unset() -> None:
         "ear_mg",
         "target_mg",
         "target_kind",
-        "ul_supplemental_mg",
         "verified",
         "source",
         "note",
@@ -516,7 +521,7 @@ def test_reference_values_csv_schema_and_empty_means_unset() -> None:
         assert row["lactating"] in {"0", "1"}
         assert row["verified"] in {"0", "1"}
         assert row["target_kind"] in {"RDA", "AI", "RNI", "DV", "NRV"}
-        for column in ("ear_mg", "target_mg", "ul_supplemental_mg"):
+        for column in ("ear_mg", "target_mg"):
             assert row[column] == "" or float(row[column]) > 0, (row, column)  # never 0
 
 
@@ -531,8 +536,87 @@ def test_frameworks_csv_schema() -> None:
         "kind_note",
         "verified",
         "default_for_ages",
+        "ul_authority",
+        "ul_basis",
+        "ul_note",
     ]
     assert [row["framework"] for row in rows] == FRAMEWORKS
+    authorities = {row["authority"] for row in _csv("upper_limits.csv")}
+    for row in rows:
+        assert row["ul_authority"] in authorities
+        assert row["ul_basis"] in {"own", "adopted", "fallback"}
+        assert row["ul_note"]
+
+
+def test_upper_limits_csv_bands_cover_every_age_without_overlap() -> None:
+    rows = _csv("upper_limits.csv")
+    for authority in {r["authority"] for r in rows}:
+        bands = sorted(
+            (float(r["age_min_months"]), float(r["age_max_months"]))
+            for r in rows
+            if r["authority"] == authority
+        )
+        assert bands[0][0] == 0 and bands[-1][1] == 1800, authority
+        for (_, hi), (lo, _) in itertools.pairwise(bands):
+            assert hi == lo, authority
+    for r in rows:
+        assert (r["ul_supplemental_mg"] == "") == (r["status"] != "set"), r
+        assert r["ul_supplemental_mg"] == "" or float(r["ul_supplemental_mg"]) > 0
+        assert r["citation"] and r["note"]
+
+
+# A man of 40 taking supplements under every framework: the UL that applies and whose it is.
+# SCF 2001: 250 mg/day from 4 y; WHO/FAO 2004: 350 for adolescents and adults; IOM 1997: 350.
+UL_FOR_MAN_OF_40 = [
+    ("IOM1997", 350, "IOM1997", "own"),
+    ("EFSA2015", 250, "SCF2001", "adopted"),
+    ("DACH2021", 250, "SCF2001", "fallback"),
+    ("NNR2023", 250, "SCF2001", "adopted"),
+    ("WHO2004", 350, "WHO2004", "own"),
+    ("US_DV2016", 350, "IOM1997", "fallback"),
+    ("EU_NRV2011", 250, "SCF2001", "fallback"),
+]
+
+
+@pytest.mark.parametrize(("framework", "ul", "authority", "basis"), UL_FOR_MAN_OF_40)
+def test_every_framework_has_an_upper_limit_for_adults(
+    framework: str, ul: float, authority: str, basis: str
+) -> None:
+    rv = reference_values(Person(age_years=40, sex="male"), framework=framework)
+    assert (rv.ul_supplemental_mg, rv.ul_authority, rv.ul_basis) == (ul, authority, basis)
+    assert rv.ul_status == "set"
+    if basis == "fallback":
+        assert "no UL" in rv.ul_statement
+        assert "sets none of its own" in rv.ul_source
+
+
+def test_who_upper_limits_follow_fao_who_2004() -> None:
+    """65 mg (1-3 y), 110 mg (4-10 y), 350 mg (adolescents and adults), FAO/WHO 2004."""
+    got = [
+        reference_values(Person(age_years=age, sex="female"), "WHO2004").ul_supplemental_mg
+        for age in (0.5, 1, 3.9, 4, 9.9, 10, 30)
+    ]
+    assert got == [None, 65, 65, 110, 110, 350, 350]
+    rv = reference_values(Person(age_years=5, sex="male"), "WHO2004")
+    assert "soluble magnesium" in rv.ul_note and "Upper tolerable limits" in rv.ul_citation
+
+
+def test_us_dv_group_spanning_two_ul_bands_takes_the_persons_age() -> None:
+    """US DV 'adults and children >=4 y' spans IOM's 4-8 y (110) and 9+ y (350) ULs."""
+    row = next(r for r in reference_table("US_DV2016") if r.life_stage.startswith("adults"))
+    assert (row.ul_supplemental_mg, row.ul_status) == (None, "varies with age")
+    young = reference_values(Person(age_years=5, sex="male"), "US_DV2016")
+    old = reference_values(Person(age_years=9, sex="male"), "US_DV2016")
+    assert (young.ul_supplemental_mg, old.ul_supplemental_mg) == (110, 350)
+    assert young is reference_values(Person(age_years=6, sex="female"), "US_DV2016")
+
+
+def test_infant_ul_is_not_determinable_only_under_iom() -> None:
+    iom = reference_values(Person(age_months=3, sex="male"))
+    assert iom.ul_status == "not determinable"
+    assert "food and formula" in iom.ul_statement
+    efsa = reference_values(Person(age_years=2, sex="male"), "EFSA2015")
+    assert efsa.ul_status == "none set" and "formula" not in efsa.ul_statement
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)
@@ -650,3 +734,22 @@ def test_every_valid_person_gets_iom_values(person: Person) -> None:
     assert (rv.pregnant, rv.lactating) == (person.pregnant, person.lactating)
     sd, _ = within_person_sd(person)
     assert sd > 0
+
+
+def test_citations_say_what_the_sources_say() -> None:
+    """Fine 1991: 11 % at the highest load, 80 mEq (40 mmol); IOM p. 56 with z = 2: 85-86 mg;
+    FDA 2011 asked prescribers to consider obtaining magnesium levels."""
+    absorption = (DATA / "food_absorption.csv").read_text(encoding="utf-8")
+    assert "80 mEq or 40 mmol" in absorption and "11 % at 40 mEq" not in absorption
+    sd = _csv("within_person_sd.csv")[0]["note"]
+    assert "85-86 mg/day with z = 2" in sd and "88-89" not in sd
+    ppi = next(r for r in _csv("risk_factors.csv") if r["key"] == "ppi")["note"]
+    assert "consider obtaining serum magnesium levels" in ppi
+    assert "advised checking" not in ppi
+
+
+def test_framework_type_lists_the_data_files_frameworks() -> None:
+    """JSON Schema lists the valid framework names, and they are the data file's."""
+    assert typing.get_args(references.Framework) == tuple(FRAMEWORKS)
+    schema = magcalc.Assessment.model_json_schema()
+    assert schema["properties"]["framework"]["enum"] == FRAMEWORKS

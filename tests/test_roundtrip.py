@@ -39,8 +39,18 @@ def _report() -> magcalc.Assessment:
     return magcalc.assess(intake, person)
 
 
+def _intake() -> magcalc.Intake:
+    intake = magcalc.Intake()
+    intake.add_food("almonds", "1 oz", day=1)
+    intake.add_food("½ avocado, cubed", day="2026-11-25")
+    intake.add_supplement(magcalc.Supplement(form="oxide", compound_mg=500), day=None)
+    intake.add_supplement("Magnesium (as magnesium citrate) 200 mg", day=1)
+    return intake
+
+
 def _models() -> list[BaseModel]:
     report = _report()
+    intake = _intake()
     food = magcalc.get_food("11458")
     form = magcalc.get_form("citrate")
     suggestions = magcalc.suggest_foods(120, limit=3)
@@ -68,6 +78,9 @@ def _models() -> list[BaseModel]:
         suggestions.foods[0],
         advice,
         advice.options[0],
+        intake,
+        intake.food_entries[0],
+        intake.supplement_entries[0],
     ]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -9,7 +11,7 @@ from hypothesis import strategies as st
 import magcalc
 from magcalc import Intake, Person, Supplement, assess, suggest_foods
 from magcalc.risks import risk_factor, risk_factors
-from magcalc.suggestions import DIETS, supplement_advice
+from magcalc.suggestions import DIETS, GOOD_SOURCE_MG, supplement_advice
 
 WOMAN = Person(age_years=34, sex="female")  # IOM 1997: EAR 265, RDA 320, UL 350
 
@@ -17,6 +19,13 @@ WOMAN = Person(age_years=34, sex="female")  # IOM 1997: EAR 265, RDA 320, UL 350
 def spinach_day(amount: str = "1 cup") -> Intake:
     intake = Intake()
     intake.add_food("11458", amount)  # 87 mg/100 g, 1 cup = 180 g
+    return intake
+
+
+def spinach_days(amount: str = "1 cup", n: int = 3) -> Intake:
+    intake = Intake()
+    for day in range(1, n + 1):
+        intake.add_food("11458", amount, day=day)
     return intake
 
 
@@ -49,6 +58,17 @@ def test_plan_reaches_the_gap_with_the_fewest_portions() -> None:
     assert sum(s.magnesium_mg for s in result.plan[:-1]) < 300
 
 
+@pytest.mark.parametrize("gap", [5.6, 30, 60, 150])
+def test_a_small_gap_gets_the_smallest_good_source_not_the_largest(gap: float) -> None:
+    """The plan closes the gap with the least excess, from good sources (>= 42 mg)."""
+    result = suggest_foods(gap, limit=10)
+    assert len(result.plan) == 1 and result.reaches_gap
+    every = suggest_foods(gap, portions="common", limit=10_000).foods
+    reaching = [s.magnesium_mg for s in every if s.magnesium_mg >= max(gap, GOOD_SOURCE_MG)]
+    assert result.plan[0].magnesium_mg == min(reaching)
+    assert result.plan_mg < 264  # not the oat-bran muffin (1 extra large, 264 mg)
+
+
 def test_plan_may_fall_short_and_says_so() -> None:
     result = suggest_foods(100_000, limit=3)
     assert not result.reaches_gap
@@ -68,6 +88,30 @@ def test_exclusions_are_respected(diet: str) -> None:
     for s in suggest_foods(400, exclude=diet, portions="all", limit=40).foods:
         assert s.food.food_group not in groups
         assert not any(w in s.food.description.lower().split(", ")[0] for w in words if len(w) > 3)
+
+
+@pytest.mark.parametrize("diet", ["vegan", "dairy free", "gluten free", "nut allergy"])
+def test_diets_leave_out_composite_foods_whose_ingredients_are_unseen(diet: str) -> None:
+    """An oat-bran muffin holds egg and milk though its USDA name does not say so."""
+    result = suggest_foods(400, exclude=diet, portions="all", limit=200)
+    assert result.foods
+    for s in (*result.foods, *result.plan):
+        assert s.food.food_group not in ("Baked Products", "Sweets", "Snacks", "Breakfast Cereals")
+        assert "muffin" not in s.food.description.lower()
+
+
+def test_gluten_free_leaves_out_wheat_oats_and_pasta() -> None:
+    for s in suggest_foods(400, exclude="gluten free", portions="all", limit=200).foods:
+        low = s.food.description.lower()
+        assert not re.search(r"\b(wheat|oat|pasta|barley|bread)", low), low
+
+
+@pytest.mark.parametrize("value", ["keto", "paleo", "vegann"])
+def test_an_unknown_filter_is_an_error_listing_the_diets(value: str) -> None:
+    with pytest.raises(magcalc.InputError, match=r"not a diet magcalc knows.*vegan"):
+        suggest_foods(100, exclude=value)
+    with pytest.raises(magcalc.InputError, match="prefer="):
+        suggest_foods(100, prefer=value)
 
 
 def test_exclude_and_prefer_by_group_and_word() -> None:
@@ -100,20 +144,60 @@ def test_assessment_suggestions() -> None:
 
 
 def test_advice_closes_gap_within_ul() -> None:
-    advice = assess(spinach_day(), WOMAN).supplement_advice()
+    advice = assess(spinach_days(), WOMAN).supplement_advice()
     gap = 320 - 156.6
-    assert advice.dose_mg == 160  # 163.4 rounded down to 5 mg
+    assert advice.dose_mg == 165  # 163.4 rounded up to 5 mg, within the 350 mg UL
     assert advice.closes_gap
     assert advice.ul_supplemental_mg == 350
     citrate = next(o for o in advice.options if o.form == "citrate")
     assert citrate.compound_mg == pytest.approx(
-        160 / magcalc.get_form("citrate").elemental_fraction, abs=0.1
+        165 / magcalc.get_form("citrate").elemental_fraction, abs=0.1
     )
     assert advice.gap_mg == pytest.approx(gap, abs=0.05)
 
 
+def test_no_dose_from_a_single_day() -> None:
+    """IOM 2000: one day says little about usual intake; record more days first."""
+    advice = assess(spinach_day(), WOMAN).supplement_advice()
+    assert (advice.dose_mg, advice.closes_gap, advice.options, advice.n_days) == (0, False, (), 1)
+    assert "Record at least two more" in advice.message
+    assert "clinician" in advice.message
+
+
+def test_every_dose_carries_the_kidney_and_interaction_cautions() -> None:
+    advice = assess(spinach_days(), WOMAN).supplement_advice()
+    text = " ".join(advice.cautions)
+    assert "kidney function" in text and "toxicity" in text
+    assert "bisphosphonates" in text and "2 hours apart" in text
+    assert "tetracycline and quinolone antibiotics" in text
+    assert all("NIH Office of Dietary Supplements" in c for c in advice.cautions[:3])
+    assert "discuss supplements with a clinician" in advice.message
+    assert "kidney" in str(advice)
+
+
+def test_a_dose_short_of_the_gap_does_not_claim_to_close_it() -> None:
+    """Headroom 5 mg under the UL for a 5.6 mg gap: 5 mg, and closes_gap is False."""
+    # Woman (RDA 320, UL 350): food 14.4 mg/day and 300 mg supplemental leave a gap of
+    # 5.6 mg and headroom 50. A man of 40 (RDA 420) with 345 mg supplemental: gap 60.6,
+    # headroom 5.
+    grams = 14.4 / 87 * 100  # spinach, 87 mg/100 g
+    intake = Intake()
+    for day in (1, 2, 3):
+        intake.add_food("11458", grams, day=day)
+    intake.add_supplement(Supplement(form="citrate", elemental_mg=300), day=None)
+    report = assess(intake, WOMAN)
+    advice = supplement_advice(report)
+    assert advice.gap_mg == pytest.approx(5.6)
+    assert (advice.dose_mg, advice.closes_gap) == (10, True)  # 5.6 rounded up, within 50
+    intake.add_supplement(Supplement(form="citrate", elemental_mg=45), day=None)
+    report = assess(intake, Person(age_years=40, sex="male"))  # RDA 420: gap 60.6
+    advice = supplement_advice(report)
+    assert advice.headroom_mg == 5 and advice.dose_mg == 5
+    assert not advice.closes_gap
+
+
 def test_advice_when_gap_exceeds_ul() -> None:
-    intake = spinach_day("1/4 cup")
+    intake = spinach_days("1/4 cup")
     intake.add_supplement(Supplement(form="citrate", elemental_mg=300), day=None)
     man = Person(age_years=40, sex="male")  # RDA 420, UL 350
     advice = assess(intake, man).supplement_advice()
@@ -132,7 +216,7 @@ def test_no_advice_for_infants() -> None:
 
 
 def test_no_advice_when_target_met() -> None:
-    intake = spinach_day("3 cups")
+    intake = spinach_days("3 cups")
     advice = assess(intake, WOMAN).supplement_advice()
     assert advice.dose_mg == 0
     assert advice.closes_gap
@@ -151,7 +235,8 @@ def test_advice_never_exceeds_the_ul(
     age: float, sex: str, grams: float, supplemental: float
 ) -> None:
     intake = Intake()
-    intake.add_food("11458", grams)
+    for day in (1, 2):
+        intake.add_food("11458", grams, day=day)
     if supplemental:
         intake.add_supplement(Supplement(form="oxide", elemental_mg=supplemental), day=None)
     report = assess(intake, Person(age_years=age, sex=sex))
@@ -178,7 +263,10 @@ def test_every_risk_note_is_cited() -> None:
 
 @pytest.mark.parametrize(
     ("name", "key"),
-    [("PPI", "ppi"), ("omeprazole", "ppi"), ("thiazide", "diuretic"), ("alcoholism", "alcohol_use_disorder"),
+    [("PPI", "ppi"), ("omeprazole", "ppi"), ("thiazide", "loop_thiazide_diuretic"),
+     ("furosemide", "loop_thiazide_diuretic"), ("spironolactone", "potassium_sparing_diuretic"),
+     ("amiloride", "potassium_sparing_diuretic"), ("water pills", "diuretic"),
+     ("alcoholism", "alcohol_use_disorder"),
      ("Type 2 diabetes", "type_2_diabetes"), ("Crohn's disease", "gi_disease"), ("coeliac", "gi_disease"),
      ("elderly", "older_age")],
 )  # fmt: skip
@@ -203,7 +291,9 @@ def test_older_age_is_noted_automatically() -> None:
 
 
 def test_unknown_condition_lists_known_ones() -> None:
-    with pytest.raises(magcalc.PersonError, match=r"ppi.*diuretic"):
+    with pytest.raises(
+        magcalc.PersonError, match=r"ppi.*loop_thiazide_diuretic.*potassium_sparing_diuretic"
+    ):
         Person(age_years=40, sex="male", conditions=["the flu"])
 
 
@@ -229,7 +319,8 @@ def test_summary_exact_with_supplement_three_days() -> None:
         "From food you get about 157 mg a day and supplements add 200 mg, about 357 mg in all, "
         "111 % of the 320 mg RDA for females 31-50 y (IOM1997). With 3 days recorded, the chance "
         "that your usual intake is adequate is about 95%. Your supplements give up to 200 mg a "
-        "day, under the 350 mg limit for supplemental magnesium (food does not count toward it)."
+        "day, under the 350 mg limit for supplemental magnesium (IOM1997; food does not count "
+        "toward it)."
     )
 
 
@@ -250,6 +341,17 @@ def test_summary_mentions_risks_and_missing_data() -> None:
     table = FoodTable.default()
     intake = spinach_day()
     intake.add_food(table.fdc_ids[table.magnesium.index(None)], "100 g")
-    text = assess(intake, Person(age_years=50, sex="male", conditions=["diuretic"])).summary()
+    text = assess(intake, Person(age_years=50, sex="male", conditions=["thiazide"])).summary()
     assert "1 food has no magnesium data" in text
-    assert "loop or thiazide diuretic use" in text
+    assert "loop or thiazide diuretic use: this can raise the risk" in text
+
+
+def test_diuretic_kind_matters() -> None:
+    """NIH ODS: loop and thiazide diuretics raise magnesium loss, potassium-sparing reduce it."""
+    sparing = assess(spinach_day(), Person(age_years=50, sex="male", conditions=["amiloride"]))
+    text = sparing.summary()
+    assert "can raise the risk" not in text and "reduce the loss of magnesium" in text
+    unknown = assess(spinach_day(), Person(age_years=50, sex="male", conditions=["diuretic"]))
+    text = unknown.summary()
+    assert "Which kind of diuretic matters" in text and "potassium-sparing" in text
+    assert "can raise the risk" not in text

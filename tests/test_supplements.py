@@ -45,10 +45,42 @@ def test_elemental_fraction_matches_reference_table(formula: str, percent: float
     assert abs(100 * elemental_fraction(formula) - percent) <= 0.01
 
 
+# Forms as sold, by the same arithmetic (Mg 24.305, H 1.008, C 12.011, N 14.007, O 15.999):
+# aspartate dihydrate 24.305 / (288.495 + 2 x 18.015) = 7.49 %; orotate dihydrate
+# 24.305 / (334.483 + 36.03) = 6.56 %; gluconate dihydrate 24.305 / (414.599 + 36.03)
+# = 5.39 %; basic carbonate 4MgCO3·Mg(OH)2·5H2O 5 x 24.305 / 485.646 = 25.02 %.
+AS_SOLD_PERCENT = {
+    "Mg(C4H6NO4)2·2H2O": 7.49,
+    "Mg(C5H3N2O4)2·2H2O": 6.56,
+    "Mg(C6H11O7)2·2H2O": 5.39,
+    "4MgCO3·Mg(OH)2·5H2O": 25.02,
+}
+
+
 def test_catalogue_covers_the_reference_table() -> None:
-    assert {f.formula for f in supplement_forms()} == set(REFERENCE_PERCENT)
+    expected = {**REFERENCE_PERCENT, **AS_SOLD_PERCENT}
+    assert {f.formula for f in supplement_forms()} == set(expected)
     for form in supplement_forms():
-        assert abs(form.elemental_percent - REFERENCE_PERCENT[form.formula]) <= 0.01
+        assert abs(form.elemental_percent - expected[form.formula]) <= 0.01
+
+
+@pytest.mark.parametrize(
+    ("name", "formula"),
+    [("aspartate", "Mg(C4H6NO4)2·2H2O"), ("magnesium aspartate", "Mg(C4H6NO4)2·2H2O"),
+     ("orotate", "Mg(C5H3N2O4)2·2H2O"), ("magnesium gluconate", "Mg(C6H11O7)2·2H2O"),
+     ("carbonate", "4MgCO3·Mg(OH)2·5H2O"), ("aspartate_anhydrous", "Mg(C4H6NO4)2"),
+     ("orotate anhydrous", "Mg(C5H3N2O4)2"), ("gluconate_anhydrous", "Mg(C6H11O7)2"),
+     ("MgCO3", "MgCO3")],
+)  # fmt: skip
+def test_a_bare_name_means_the_form_as_sold(name: str, formula: str) -> None:
+    """Products hold the hydrates; the anhydrous entries overstated magnesium by 9-15 %."""
+    form = get_form(name)
+    assert form.formula == formula
+    if "anhydrous" not in form.name and form.formula != "MgCO3":
+        assert "Sold" in form.as_sold and "bare" in form.as_sold
+    # 500 mg of compound: the as-sold form gives less magnesium than the anhydrous salt.
+    dose = Supplement(form=form.name, compound_mg=500).elemental_mg_per_day
+    assert dose == pytest.approx(500 * form.elemental_fraction)
 
 
 def test_formula_parser() -> None:
@@ -149,7 +181,25 @@ def test_label_lines_are_elemental(text: str, form: str | None, mg: float) -> No
     except magcalc.UnknownFormError:
         assert form is None  # "bisglycinate chelate" is not a catalogue name
         return
-    assert (s.form, s.elemental_mg, s.compound_mg) == (form, mg, None)
+    assert (s.form, s.elemental_mg, s.basis) == (form, mg, "elemental")
+    assert s.compound_mg == pytest.approx(mg / get_form(s.form).elemental_fraction)
+
+
+def test_a_dose_holds_both_amounts_and_says_which_was_given() -> None:
+    """Oxide, MgO: 24.305 / 40.304 = 60.30 % Mg, so 500 mg of MgO holds 301.5 mg Mg."""
+    oxide = Supplement(form="oxide", compound_mg=500)
+    assert (oxide.basis, oxide.compound_mg) == ("compound", 500)
+    assert oxide.elemental_mg == pytest.approx(500 * 24.305 / 40.304)
+    assert oxide.elemental_mg_per_day == oxide.elemental_mg
+    back = Supplement.model_validate_json(oxide.model_dump_json())
+    assert back == oxide
+    with pytest.raises(magcalc.SupplementError, match="disagree"):
+        Supplement(form="oxide", compound_mg=500, elemental_mg=100, basis="compound")
+    with pytest.raises(magcalc.SupplementError, match="exactly one"):
+        Supplement(form="oxide", compound_mg=500, elemental_mg=301.5)
+    with pytest.raises(magcalc.SupplementError, match="basis"):
+        Supplement(form="oxide", elemental_mg=100, basis="compound")
+    assert "x 60.30 % Mg" in oxide.derivation
 
 
 @pytest.mark.parametrize(

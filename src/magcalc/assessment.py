@@ -40,14 +40,24 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pint
-from pydantic import BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    model_validator,
+)
+from typing_extensions import Self
 
 from magcalc._data import data_file
+from magcalc._format import about_probability, probability_text
 from magcalc._models import ValueModel
 from magcalc.errors import AmountError, DiaryError, InputError, MagcalcError, SupplementError
 from magcalc.foods import FoodLike, Serving, Servings, serving, servings
 from magcalc.people import Person
-from magcalc.references import ReferenceValues, reference_values, within_person_sd
+from magcalc.references import Framework, ReferenceValues, reference_values, within_person_sd
 from magcalc.risks import RiskFactor, risk_factor
 from magcalc.supplements import Supplement, get_form, parse_label
 from magcalc.units import get_registry, odd_digit_message, parse_amount, plain_number
@@ -58,8 +68,10 @@ __all__ = [
     "Assessment",
     "DayTotal",
     "EffectiveRange",
+    "FoodEntry",
     "Intake",
     "ItemContribution",
+    "SupplementEntry",
     "assess",
 ]
 
@@ -201,7 +213,7 @@ class Assessment(_QuantityModel):
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     person: Person
-    framework: str
+    framework: Framework
     life_stage: str
     n_days: int = Field(ge=1)
     daily: tuple[DayTotal, ...]
@@ -235,7 +247,9 @@ class Assessment(_QuantityModel):
         return self.model_dump_json(**kwargs)
 
     def __str__(self) -> str:
-        return _format_text(self)
+        from magcalc._display import assessment_text
+
+        return assessment_text(self)
 
     def summary(self) -> str:
         """
@@ -297,10 +311,16 @@ class Assessment(_QuantityModel):
 
         if kind == "items":
             return dataframe(
-                [i.model_dump() for i in self.items], list(ItemContribution.model_fields)
+                [i.model_dump() for i in self.items],
+                list(ItemContribution.model_fields),
+                nullable_int=("day", "fdc_id"),
             )
         if kind == "days":
-            return dataframe([d.model_dump() for d in self.daily], list(DayTotal.model_fields))
+            return dataframe(
+                [d.model_dump() for d in self.daily],
+                list(DayTotal.model_fields),
+                nullable_int=("day",),
+            )
         if kind == "summary":
             data = self.model_dump(mode="json", exclude={"items", "daily", "references", "person"})
             effective = data.pop("effective_mg")
@@ -789,12 +809,52 @@ def read_csv_header(
 # --------------------------------------------------------------------------- intake
 
 
-class Intake:
+def _food_day(day: Any) -> Day:
+    checked = Intake._check_day(day, allow_none=False)
+    assert checked is not None
+    return checked
+
+
+def _supplement_day(day: Any) -> Day | None:
+    return Intake._check_day(day, allow_none=True)
+
+
+class FoodEntry(ValueModel):
+    """A food eaten on a day: the day and the resolved serving."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    day: Annotated[Day, BeforeValidator(_food_day)]
+    serving: Serving
+
+
+class SupplementEntry(ValueModel):
+    """A supplement taken on a day, or on every recorded day (``day=None``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    day: Annotated[Day | None, BeforeValidator(_supplement_day)] = None
+    supplement: Supplement
+
+
+class Intake(BaseModel):
     """
     One or more days of foods and supplements.
 
     Foods are resolved when added, so an unknown food or a bad amount fails at once,
     with a helpful error, rather than at assessment time.
+
+    An Intake is a pydantic model: ``model_dump_json()`` and ``model_validate_json()``
+    round-trip it (each serving with its food, grams and magnesium), and its JSON Schema
+    documents it, so a web service can take it as a request body. The JSON holds
+    resolved servings, so a service that accepts intakes from untrusted clients should
+    rather take diary rows and build the intake with :meth:`from_records`, where every
+    number comes from the bundled USDA table.
+
+    Attributes
+    ----------
+    food_entries : list of FoodEntry
+    supplement_entries : list of SupplementEntry
 
     Examples
     --------
@@ -803,20 +863,34 @@ class Intake:
     >>> _ = intake.add_supplement(Supplement(form="citrate", elemental_mg=200), day=None)
     >>> intake.days
     [1]
+    >>> Intake.model_validate_json(intake.model_dump_json()) == intake
+    True
     """
 
-    def __init__(self) -> None:
-        self._foods: list[tuple[Day, Serving]] = []
-        self._supplements: list[tuple[Day | None, Supplement]] = []
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    food_entries: list[FoodEntry] = Field(default_factory=list)
+    supplement_entries: list[SupplementEntry] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _checked(self) -> Self:
+        for entry in self.food_entries:
+            _check_serving(entry.serving)
+        for s_entry in self.supplement_entries:
+            _check_supplement(s_entry.supplement)
+        return self
 
     def __repr__(self) -> str:
         return (
-            f"<Intake: {len(self._foods)} foods, {len(self._supplements)} supplements, "
-            f"{len(self.days)} day(s)>"
+            f"<Intake: {len(self.food_entries)} foods, {len(self.supplement_entries)} "
+            f"supplements, {len(self.days)} day(s)>"
         )
 
+    def __str__(self) -> str:
+        return repr(self)
+
     def __len__(self) -> int:
-        return len(self._foods) + len(self._supplements)
+        return len(self.food_entries) + len(self.supplement_entries)
 
     @staticmethod
     def _check_day(day: Any, *, allow_none: bool) -> Day | None:
@@ -865,7 +939,8 @@ class Intake:
         checked = self._check_day(day, allow_none=False)
         assert checked is not None
         result = serving(food, amount)
-        self._foods.append((checked, result))
+        # Checked above; constructing skips validating the serving a second time.
+        self.food_entries.append(FoodEntry.model_construct(day=checked, serving=result))
         return result
 
     def add_foods(self, line: str, *, day: Day = 1) -> Servings:
@@ -900,7 +975,7 @@ class Intake:
         checked = self._check_day(day, allow_none=False)
         assert checked is not None
         _check_serving(item)
-        self._foods.append((checked, item))
+        self.food_entries.append(FoodEntry.model_construct(day=checked, serving=item))
         return item
 
     def add_supplement(self, supplement: Supplement | str, *, day: Day | None = 1) -> Supplement:
@@ -923,31 +998,35 @@ class Intake:
                 field="supplement",
             )
         _check_supplement(supplement)
-        self._supplements.append((self._check_day(day, allow_none=True), supplement))
+        checked = self._check_day(day, allow_none=True)
+        # Checked above: validating again would repeat its plausibility warning.
+        self.supplement_entries.append(
+            SupplementEntry.model_construct(day=checked, supplement=supplement)
+        )
         return supplement
 
     @property
     def days(self) -> list[Day]:
         """Recorded days in the order first seen (days with foods or dated supplements)."""
         seen: dict[Day, None] = {}
-        for day, _ in self._foods:
-            seen.setdefault(day, None)
-        for sday, _ in self._supplements:
-            if sday is not None:
-                seen.setdefault(sday, None)
-        if not seen and self._supplements:
+        for entry in self.food_entries:
+            seen.setdefault(entry.day, None)
+        for s_entry in self.supplement_entries:
+            if s_entry.day is not None:
+                seen.setdefault(s_entry.day, None)
+        if not seen and self.supplement_entries:
             seen[1] = None
         return list(seen)
 
     @property
     def foods(self) -> list[tuple[Day, Serving]]:
         """(day, serving) pairs."""
-        return list(self._foods)
+        return [(e.day, e.serving) for e in self.food_entries]
 
     @property
     def supplements(self) -> list[tuple[Day | None, Supplement]]:
         """(day or None for every day, supplement) pairs."""
-        return list(self._supplements)
+        return [(e.day, e.supplement) for e in self.supplement_entries]
 
     # ------------------------------------------------------------------ diaries
 
@@ -1227,7 +1306,7 @@ def _range(value: Any, name: str) -> tuple[float, float, float]:
 def assess(
     intake: Intake,
     person: Person,
-    framework: str = "IOM1997",
+    framework: Framework | str = "IOM1997",
     *,
     sd_within_mg: float | None = None,
     food_absorption: tuple[float, float, float] | None = None,
@@ -1360,7 +1439,7 @@ def assess(
                 magnesium_mg=supplement.elemental_mg_per_day,
                 per_day_mg=per_day,
                 share=None if total_mean == 0 else per_day / total_mean,
-                basis=supplement.basis,
+                basis=supplement.derivation,
                 form=supplement.form,
             )
         )
@@ -1391,14 +1470,17 @@ def assess(
         # IOM 2000 pp. 54-57: SD of the requirement = CV 10 % x EAR (IOM 1997).
         sd_r = 0.10 * refs.ear_mg
         sd_d = math.hypot(sd_r, sd_within / math.sqrt(n))  # sqrt(sd_r² + sd_within²/n)
-        probability = _phi((total_mean - refs.ear_mg) / sd_d)
-        conclusion = _ear_conclusion(probability, n)
+        z = (total_mean - refs.ear_mg) / sd_d
+        probability = _phi(z)
+        conclusion = _ear_conclusion(z, probability, n)
     elif refs.ai_mg is not None:
-        confidence_ai = _phi((total_mean - refs.ai_mg) / (sd_within / math.sqrt(n)))
+        z_ai = (total_mean - refs.ai_mg) / (sd_within / math.sqrt(n))
+        confidence_ai = _phi(z_ai)
         conclusion = (
-            f"Only an Adequate Intake exists here. With {_pct(confidence_ai)} confidence usual "
-            "intake is above the AI"
-            + (": intake is likely adequate." if confidence_ai >= 0.85 else ".")
+            f"Only an Adequate Intake exists here. With {probability_text(confidence_ai)} "
+            "confidence usual intake is above the AI"
+            # Read on z to one decimal, as the EAR verdict (IOM 2000 p. 54).
+            + (": intake is likely adequate." if round(z_ai, 1) >= 1.0 else ".")
             + " Intake below the AI cannot be judged inadequate (IOM 2000)."
         )
     else:
@@ -1416,12 +1498,11 @@ def assess(
             f"{ul:.0f} mg/day upper limit for supplemental magnesium (its critical effect "
             "is osmotic diarrhoea; food magnesium never counts toward it)."
         )
-    if ul is None and intake.supplements:
-        warnings.append(
-            f"No upper limit for supplemental magnesium is set for {refs.life_stage} in "
-            f"{refs.framework}; for infants IOM 1997 found it not determinable and advises "
-            "food and formula only."
-        )
+    # Say which UL applies where none is set, or where another authority's is used.
+    if intake.supplements and (ul is None or refs.ul_basis == "fallback"):
+        warnings.append(refs.ul_statement)
+    if not refs.ul_verified:
+        warnings.append(f"The upper limit for this group is unverified: {refs.ul_note}")
 
     unknown = [s for _, s in intake.foods if s.magnesium_mg is None]
     if unknown:
@@ -1438,7 +1519,8 @@ def assess(
         )
     if not refs.verified:
         warnings.append(f"{refs.framework} values for this group are unverified: {refs.note}")
-    if sd_note and "approximation" in sd_note.lower() and probability is not None:
+    judged = probability is not None or confidence_ai is not None
+    if sd_note and "approximation" in sd_note.lower() and judged:
         warnings.append(f"Within-person SD {sd_within:.0f} mg/day: {sd_note}")
 
     effective = _effective(intake, days, food_mean, food_absorption, absorption)
@@ -1503,11 +1585,11 @@ def _check_supplement(supplement: Any) -> None:
                 f"non-negative number: {fix}",
                 field=field,
             )
-    if (getattr(supplement, "elemental_mg", None) is None) == (
-        getattr(supplement, "compound_mg", None) is None
-    ):
+    basis = getattr(supplement, "basis", None)
+    if basis not in ("elemental", "compound") or getattr(supplement, f"{basis}_mg", None) is None:
         raise SupplementError(
-            f"supplement {name!r} must have exactly one of elemental_mg and compound_mg: {fix}",
+            f"supplement {name!r} must say its basis and give that amount (elemental_mg or "
+            f"compound_mg): {fix}",
             field="elemental_mg",
         )
     if supplement.servings_per_day == 0:
@@ -1549,19 +1631,26 @@ def _finite_non_negative(value: Any) -> bool:
     return math.isfinite(number) and number >= 0
 
 
-def _ear_conclusion(probability: float, n: int) -> str:
+def _ear_conclusion(z: float, probability: float, n: int) -> str:
+    """
+    The verdict of IOM 2000's individual method, judged on z = D / SD_D.
+
+    IOM 2000 reads D/SD_D above 1 as adequate with about 85 % confidence (p. 189,
+    Table B-1), and its own example, D/SD_D = 55/56, "just slightly less than 1", as
+    "a value of about 1" that "implies an 85 percent probability of correctly concluding
+    that this intake is adequate" (p. 54). So z is read to one decimal, as IOM reads it.
+    """
     days = f"{n} day{'s' if n != 1 else ''}"
-    # Judged on the rounded percentage that is shown (IOM 2000 rounds Phi(1) to 85 %).
-    shown = round(probability, 2)
-    if shown >= 0.85:
+    shown = round(z, 1)
+    if shown >= 1.0:
         verdict = "usual intake is likely adequate"
-    elif shown <= 0.15:
+    elif shown <= -1.0:
         verdict = "usual intake is likely inadequate"
     else:
         verdict = "adequacy is uncertain"
     return (
         f"With {days} recorded, the probability that usual intake meets the requirement is "
-        f"{_about(probability)}: {verdict} (IOM 2000 method)."
+        f"{about_probability(probability)}: {verdict} (IOM 2000 method)."
     )
 
 
@@ -1617,20 +1706,6 @@ def _effective(
 # --------------------------------------------------------------------------- text
 
 
-def _pct(p: float) -> str:
-    """A probability as people read it: never "100%" or "0%" for what is only likely."""
-    if p >= 0.995:
-        return "over 99%"
-    if p < 0.005:
-        return "under 1%"
-    return f"{p:.0%}"
-
-
-def _about(p: float) -> str:
-    text = _pct(p)
-    return text if text.startswith(("over", "under")) else f"about {text}"
-
-
 def _days(n: int) -> str:
     return f"{n} day{'s' if n != 1 else ''}"
 
@@ -1657,7 +1732,7 @@ def _summary(a: Assessment) -> str:
     if a.probability_adequate is not None:
         second = (
             f"With {_days(a.n_days)} recorded, the chance that your usual intake is adequate "
-            f"is {_about(a.probability_adequate)}"
+            f"is {about_probability(a.probability_adequate)}"
         )
         second += (
             "; one day says little about usual intake, so record more days."
@@ -1668,7 +1743,7 @@ def _summary(a: Assessment) -> str:
     elif a.confidence_above_ai is not None:
         parts.append(
             f"Only an adequate intake (AI) is set for {a.life_stage}: with {_days(a.n_days)} "
-            f"recorded you can be {_about(a.confidence_above_ai)} confident that usual "
+            f"recorded you can be {about_probability(a.confidence_above_ai)} confident that usual "
             "intake is above it, and intake below an AI cannot be judged inadequate."
         )
     if a.ul_supplemental_mg is not None and a.max_daily_supplemental_mg.magnitude > 0:
@@ -1677,67 +1752,39 @@ def _summary(a: Assessment) -> str:
         parts.append(
             f"Your supplements give up to {peak} mg a day, {side} the "
             f"{a.ul_supplemental_mg.magnitude:.0f} mg limit for supplemental magnesium "
-            "(food does not count toward it)."
+            f"({a.references.ul_source}; food does not count toward it)."
         )
     elif a.ul_supplemental_mg is None and a.supplemental_mg.magnitude > 0:
-        parts.append(
-            "No upper limit for supplements is set at this age; infants should get "
-            "magnesium from food and formula only (IOM 1997)."
-        )
+        refs = a.references
+        if refs.ul_status == "not determinable":
+            parts.append(
+                f"No upper limit for supplements can be set for {refs.life_stage} "
+                f"({refs.ul_authority}): infants should get magnesium from food and formula "
+                "only."
+            )
+        else:
+            parts.append(
+                f"{refs.ul_authority} sets no upper limit for supplements for "
+                f"{refs.life_stage}; ask a clinician before giving a supplement."
+            )
     missing = sum(d.foods_without_data for d in a.daily)
     if missing:
         parts.append(
             f"{missing} food{'s have' if missing != 1 else ' has'} no magnesium data, so your "
             "real intake may be higher."
         )
-    if a.risk_factors:
-        names = ", ".join(r.name for r in a.risk_factors)
-        parts.append(
-            f"You listed {names}: this can raise the risk of low magnesium; the reference "
-            "values stay the same (see the notes and their sources)."
-        )
+    parts.extend(_risk_sentences(a))
     return " ".join(parts)
 
 
-def _format_text(a: Assessment) -> str:
-    def q(x: Any) -> str:
-        return "-" if x is None else f"{x.magnitude:.0f} mg"
-
-    lines = [
-        f"Magnesium assessment: {a.life_stage} ({a.framework}), {a.n_days} day(s) recorded",
-        f"  food            {q(a.food_mg):>10} /day",
-        f"  supplements     {q(a.supplemental_mg):>10} /day (elemental)",
-        f"  total           {q(a.total_mg):>10} /day",
-    ]
-    if a.target_mg is not None:
-        lines.append(
-            f"  {a.target_kind:<15} {q(a.target_mg):>10} /day"
-            f"  -> {a.percent_of_target:.0f} % of target"
+def _risk_sentences(a: Assessment) -> list[str]:
+    """What the listed risk factors mean, by which way each moves the risk."""
+    out: list[str] = []
+    raising = [r.name for r in a.risk_factors if r.effect == "raises"]
+    if raising:
+        out.append(
+            f"You listed {', '.join(raising)}: this can raise the risk of low magnesium; the "
+            "reference values stay the same (see the notes and their sources)."
         )
-    if a.ear_mg is not None:
-        lines.append(f"  EAR             {q(a.ear_mg):>10} /day")
-    if a.probability_adequate is not None:
-        lines.append(f"  P(adequate)     {_pct(a.probability_adequate):>10}")
-    if a.confidence_above_ai is not None:
-        lines.append(f"  P(above AI)     {_pct(a.confidence_above_ai):>10}")
-    ul = "no UL set" if a.ul_supplemental_mg is None else f"UL {q(a.ul_supplemental_mg)}/day"
-    over = {None: "", True: "  OVER THE LIMIT", False: "  within the limit"}[a.exceeds_ul]
-    lines.append(f"  supplemental UL {ul:>10}{over}")
-    e = a.effective_mg
-    lines.append(
-        f"  absorbed (est.) {e.low.magnitude:.0f}-{e.high.magnitude:.0f} mg/day "
-        f"(central {e.central.magnitude:.0f}; an estimate, not compared with DRIs)"
-    )
-    lines.append("")
-    lines.append(f"  {a.conclusion}")
-    if a.items:
-        lines.append("")
-        lines.append(f"  {'day':<6}{'item':<52}{'amount':>14}{'Mg':>9}")
-        for it in a.items:
-            day = "daily" if it.day is None else str(it.day)
-            mg_text = "no data" if it.magnesium_mg is None else f"{it.magnesium_mg:.0f} mg"
-            lines.append(f"  {day:<6}{it.name[:50]:<52}{it.amount[:14]:>14}{mg_text:>9}")
-    for w in a.warnings:
-        lines.append(f"  ! {w}")
-    lines.append(f"  Source: {a.references.source}")
-    return "\n".join(lines)
+    out.extend(f"You listed {r.name}: {r.note}" for r in a.risk_factors if r.effect != "raises")
+    return out

@@ -19,10 +19,10 @@ The rules are those of :func:`magcalc.assess`:
   sums and counted in ``foods_without_data``, so totals are a lower bound.
 - A supplement row whose day is empty or "all" counts on every recorded day.
 - ``probability_adequate = Phi((mean - EAR) / sqrt((0.1 EAR)**2 + SD_within**2 / n))``
-  (IOM 2000, individuals); where only an AI exists, ``confidence_above_ai =
+  (IOM 2000, individuals [1]_); where only an AI exists, ``confidence_above_ai =
   Phi((mean - AI) / (SD_within / sqrt(n)))`` and no probability of adequacy.
 - ``exceeds_ul`` compares the highest day's supplemental magnesium with the UL for
-  supplemental magnesium (food never counts); it is missing (NA) where no UL is set.
+  supplemental magnesium (food never counts [2]_); it is missing (NA) where no UL is set.
 
 How it stays fast: every text column is factorised once, so free text is resolved once
 per distinct string, amounts are parsed once per distinct (amount, unit), a household
@@ -2272,11 +2272,12 @@ def prevalence(
         ``[]`` for the whole population.
     adjust : bool, default False
         Shrink each person's mean towards the group mean before the cut-point, the
-        simple NRC (1986) / IOM 2000 adjustment for within-person variation:
-        ``adjusted = group_mean + (x_i - group_mean) * sqrt(s_b**2 / s_obs**2)``,
-        with ``s_obs**2`` the variance of the person means, ``s_w**2`` the pooled
-        within-person variance of daily totals (people with 2+ days), and
-        ``s_b**2 = s_obs**2 - s_w**2 * mean(1 / n_days)``. Needs a
+        NRC (1986) / IOM 2000 adjustment for within-person variation, person by person:
+        ``adjusted_i = group_mean + (x_i - group_mean) * sqrt(s_b**2 / (s_b**2 +
+        s_w**2 / n_i))``, with ``n_i`` the person's recorded days, ``s_obs**2`` the
+        variance of the person means, ``s_w**2`` the pooled within-person variance of
+        daily totals (people with 2+ days), and ``s_b**2 = s_obs**2 - s_w**2 *
+        mean(1 / n_days)``. With equal days for everyone this is one common factor. Needs a
         :class:`BatchResult` (for the daily totals) and 2+ people with 2+ days in the
         group; otherwise the group's prevalence is NaN with a note. It assumes
         normally distributed intakes (transform skewed intakes first) and does not
@@ -2442,6 +2443,10 @@ def _shrink(group: pd.DataFrame) -> tuple[npt.NDArray[np.float64], str | None]:
     if s_obs2 <= 0:
         return total, None
     s_b2 = s_obs2 - s_w2 * float(np.mean(1.0 / n_days))
-    ratio = math.sqrt(s_b2 / s_obs2) if s_b2 > 0 else 0.0
     mean = float(np.mean(total))
+    if s_b2 <= 0:
+        return np.full(len(total), mean), None
+    # Each person by their own days: a mean over 7 days holds less day-to-day noise
+    # than a single day, so it is shrunk less (NRC 1986; IOM 2000, ch. 4).
+    ratio = np.sqrt(s_b2 / (s_b2 + s_w2 / n_days))
     return mean + (total - mean) * ratio, None

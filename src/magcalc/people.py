@@ -275,6 +275,11 @@ class Person(BaseModel):
         state = ", pregnant" if self.pregnant else ", lactating" if self.lactating else ""
         return f"{self.sex} aged {age}{state}"
 
+    def _repr_html_(self) -> str:
+        from magcalc._display import person_html
+
+        return person_html(self)
+
 
 def _person_error(err: ValidationError) -> PersonError:
     """The first problem in a pydantic ValidationError, as a PersonError."""

@@ -55,6 +55,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_FRAMEWORK",
+    "Framework",
     "FrameworkInfo",
     "NoReferenceValueError",
     "ReferenceValues",
@@ -68,7 +69,15 @@ __all__ = [
 
 DEFAULT_FRAMEWORK = "IOM1997"
 
+Framework = Literal[
+    "IOM1997", "EFSA2015", "DACH2021", "NNR2023", "WHO2004", "US_DV2016", "EU_NRV2011"
+]
+"""The framework names of ``frameworks.csv``, as a type: JSON Schema lists them (a test
+checks they are the data file's)."""
+
 TargetKind = Literal["RDA", "AI", "RNI", "DV", "NRV"]
+UlBasis = Literal["own", "adopted", "fallback"]
+UlStatus = Literal["set", "not determinable", "none set", "varies with age"]
 
 
 class FrameworkInfo(BaseModel):
@@ -89,11 +98,21 @@ class FrameworkInfo(BaseModel):
         False when its values could not be checked against the primary source.
     default_for_ages : str
         Free text: the ages for which magcalc uses it by default.
+    ul_authority : str
+        Whose upper limit for supplemental magnesium applies under this framework
+        ("IOM1997", "SCF2001", "WHO2004"), from ``upper_limits.csv``.
+    ul_basis : {'own', 'adopted', 'fallback'}
+        "own": the framework sets it; "adopted": the framework uses another body's
+        UL as its own (EFSA uses SCF 2001's); "fallback": the framework sets none,
+        so magcalc applies the UL of the authority that does for its region (IOM
+        1997 for the US Daily Values, SCF 2001 for D-A-CH and the EU NRV), and says so.
+    ul_note : str
+        Why that UL applies.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    framework: str
+    framework: Framework
     name: str
     authority: str
     year: int
@@ -101,6 +120,9 @@ class FrameworkInfo(BaseModel):
     kind_note: str
     verified: bool
     default_for_ages: str
+    ul_authority: str
+    ul_basis: UlBasis
+    ul_note: str
 
 
 class ReferenceValues(BaseModel):
@@ -133,7 +155,18 @@ class ReferenceValues(BaseModel):
     ul_supplemental_mg : float or None
         Tolerable Upper Intake Level for magnesium from supplements,
         medicines and fortificants only, never food [mg/day]; None where not
-        set or not determinable.
+        set or not determinable (``ul_status`` says which).
+    ul_status : {'set', 'not determinable', 'none set', 'varies with age'}
+        "not determinable": IOM 1997 for infants (food and formula only);
+        "none set": the UL's authority sets none at this age (SCF 2001 under
+        4 y); "varies with age": a row of :func:`reference_table` whose ages span
+        two UL bands (:func:`reference_values` gives the person's own).
+    ul_authority, ul_basis : str
+        Whose UL it is and how it applies here (see :class:`FrameworkInfo`).
+    ul_citation, ul_note : str
+        The UL's full citation, and what it covers.
+    ul_verified : bool
+        False when the UL could not be checked against its primary source.
     verified : bool
         False when the value could not be checked against its primary source.
     source : str
@@ -155,7 +188,7 @@ class ReferenceValues(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    framework: str
+    framework: Framework
     life_stage: str
     sex: Literal["female", "male", "any"]
     age_min_months: float = Field(ge=0)
@@ -168,6 +201,12 @@ class ReferenceValues(BaseModel):
     rda_mg: float | None = Field(default=None, gt=0)
     ai_mg: float | None = Field(default=None, gt=0)
     ul_supplemental_mg: float | None = Field(default=None, gt=0)
+    ul_status: UlStatus = "none set"
+    ul_authority: str = ""
+    ul_basis: UlBasis = "own"
+    ul_citation: str = ""
+    ul_note: str = ""
+    ul_verified: bool = True
     verified: bool = True
     source: str = ""
     source_key: str = ""
@@ -195,7 +234,52 @@ class ReferenceValues(BaseModel):
             raise ValueError("age_max_months must exceed age_min_months")
         if (self.pregnant or self.lactating) and self.sex != "female":
             raise ValueError("pregnancy and lactation rows must have sex 'female'")
+        if (self.ul_supplemental_mg is None) == (self.ul_status == "set"):
+            raise ValueError("ul_status must be 'set' exactly when ul_supplemental_mg is given")
         return self
+
+    @property
+    def ul_statement(self) -> str:
+        """
+        Which upper limit applies and where it comes from, in one sentence.
+
+        Examples
+        --------
+        >>> from magcalc.people import Person
+        >>> rv = reference_values(Person(age_years=40, sex="male"), "DACH2021")
+        >>> print(rv.ul_statement)  # doctest: +NORMALIZE_WHITESPACE
+        UL 250 mg/day for supplemental magnesium (SCF2001): D-A-CH sets no UL of its
+        own in magcalc's sources; the SCF 2001 / EFSA UL, which applies in Germany,
+        Austria and the EU, is used instead.
+        """
+        if self.ul_status == "set":
+            head = f"UL {self.ul_supplemental_mg:g} mg/day for supplemental magnesium"
+        elif self.ul_status == "not determinable":
+            head = f"No UL: not determinable for {self.life_stage}"
+        elif self.ul_status == "varies with age":
+            head = f"The UL varies with age within {self.life_stage}"
+        else:
+            head = f"No UL is set for {self.life_stage}"
+        head += f" ({self.ul_authority})"
+        why = "" if self.ul_basis == "own" else self.ul_basis_note
+        return f"{head}: {why}" if why else f"{head}. {self.ul_note}".rstrip()
+
+    @property
+    def ul_source(self) -> str:
+        """
+        Whose UL it is, briefly: "IOM1997", "SCF2001, adopted by EFSA2015" or
+        "SCF2001; DACH2021 sets none of its own".
+        """
+        if self.ul_basis == "adopted":
+            return f"{self.ul_authority}, adopted by {self.framework}"
+        if self.ul_basis == "fallback":
+            return f"{self.ul_authority}; {self.framework} sets none of its own"
+        return self.ul_authority
+
+    @property
+    def ul_basis_note(self) -> str:
+        """Why this framework uses another authority's UL ("" when it is its own)."""
+        return "" if self.ul_basis == "own" else _load().frameworks[self.framework].ul_note
 
     @property
     def ear(self) -> pint.Quantity[Any] | None:
@@ -231,7 +315,7 @@ class ReferenceValues(BaseModel):
         parts = [f"EAR {self.ear_mg:g}"] if self.ear_mg is not None else []
         parts.append(f"{self.target_kind} {self.target_mg:g}")
         if self.ul_supplemental_mg is not None:
-            parts.append(f"UL (supplemental) {self.ul_supplemental_mg:g}")
+            parts.append(f"UL (supplemental, {self.ul_authority}) {self.ul_supplemental_mg:g}")
         flag = "" if self.verified else " [unverified]"
         return f"{self.framework} {self.life_stage}: {', '.join(parts)} mg/day{flag}"
 
@@ -261,10 +345,61 @@ class _SdRow:
 
 
 @dataclass(frozen=True)
+class _UlRow:
+    authority: str
+    age_min_months: float
+    age_max_months: float
+    ul_mg: float | None
+    status: UlStatus
+    verified: bool
+    citation: str
+    note: str
+
+
+@dataclass(frozen=True)
 class _Data:
     frameworks: dict[str, FrameworkInfo]
     tables: dict[str, tuple[ReferenceValues, ...]]
     sd_rows: tuple[_SdRow, ...]
+    ul_rows: tuple[_UlRow, ...]
+
+
+# (framework, row index, UL band index) -> the person's values, made once
+_personal: dict[tuple[str, int, int], ReferenceValues] = {}
+
+
+def _ul_fields(ul: _UlRow | None, info: FrameworkInfo, low: _UlRow | None) -> dict[str, Any]:
+    """The UL fields of a reference row; ``low`` is the band at the row's lower age."""
+    if ul is None:  # a table row spanning two UL bands
+        assert low is not None
+        return {
+            "ul_supplemental_mg": None,
+            "ul_status": "varies with age",
+            "ul_authority": info.ul_authority,
+            "ul_basis": info.ul_basis,
+            "ul_citation": low.citation,
+            "ul_verified": low.verified,
+            "ul_note": "This group spans two UL age bands; reference_values(person) gives "
+            "the UL at the person's age.",
+        }
+    return {
+        "ul_supplemental_mg": ul.ul_mg,
+        "ul_status": ul.status,
+        "ul_authority": info.ul_authority,
+        "ul_basis": info.ul_basis,
+        "ul_citation": ul.citation,
+        "ul_note": ul.note,
+        "ul_verified": ul.verified,
+    }
+
+
+def _ul_bands(authority: str, lo: float, hi: float, rows: tuple[_UlRow, ...]) -> list[int]:
+    """Indices of the authority's UL bands that overlap ages [lo, hi) [months]."""
+    return [
+        i
+        for i, r in enumerate(rows)
+        if r.authority == authority and r.age_min_months < hi and lo < r.age_max_months
+    ]
 
 
 _data: _Data | None = None
@@ -296,12 +431,33 @@ def _load() -> _Data:
                         kind_note=row["kind_note"],
                         verified=row["verified"] == "1",
                         default_for_ages=row["default_for_ages"],
+                        ul_authority=row["ul_authority"],
+                        ul_basis=row["ul_basis"],
+                        ul_note=row["ul_note"],
                     )
                     for row in _read("frameworks.csv")
                 }
+                ul_rows = tuple(
+                    _UlRow(
+                        authority=row["authority"],
+                        age_min_months=float(row["age_min_months"]),
+                        age_max_months=float(row["age_max_months"]),
+                        ul_mg=_number(row["ul_supplemental_mg"]),
+                        status=row["status"],  # type: ignore[arg-type]
+                        verified=row["verified"] == "1",
+                        citation=row["citation"],
+                        note=row["note"],
+                    )
+                    for row in _read("upper_limits.csv")
+                )
                 tables: dict[str, list[ReferenceValues]] = {name: [] for name in infos}
                 for row in _read("reference_values.csv"):
                     name = row["framework"]
+                    lo, hi = float(row["age_min_months"]), float(row["age_max_months"])
+                    bands = _ul_bands(infos[name].ul_authority, lo, hi, ul_rows)
+                    if not bands:
+                        raise RuntimeError(f"upper_limits.csv does not cover {row['life_stage']}")
+                    ul = ul_rows[bands[0]] if len(bands) == 1 else None
                     tables[name].append(
                         ReferenceValues(
                             framework=name,
@@ -314,7 +470,7 @@ def _load() -> _Data:
                             ear_mg=_number(row["ear_mg"]),
                             target_mg=float(row["target_mg"]),
                             target_kind=row["target_kind"],
-                            ul_supplemental_mg=_number(row["ul_supplemental_mg"]),
+                            **_ul_fields(ul, infos[name], ul_rows[bands[0]]),
                             verified=row["verified"] == "1",
                             source=infos[name].citation,
                             source_key=row["source"],
@@ -340,6 +496,7 @@ def _load() -> _Data:
                     frameworks=infos,
                     tables={name: tuple(rows) for name, rows in tables.items()},
                     sd_rows=sd_rows,
+                    ul_rows=ul_rows,
                 )
     return _data
 
@@ -390,7 +547,7 @@ def frameworks() -> list[str]:
     return list(_load().frameworks)
 
 
-def framework_info(name: str) -> FrameworkInfo:
+def framework_info(name: Framework | str) -> FrameworkInfo:
     """
     Who set a framework, when, how far it is verified, and its full citation.
 
@@ -413,7 +570,7 @@ def framework_info(name: str) -> FrameworkInfo:
     return _load().frameworks[_resolve(name)]
 
 
-def reference_table(framework: str = DEFAULT_FRAMEWORK) -> list[ReferenceValues]:
+def reference_table(framework: Framework | str = DEFAULT_FRAMEWORK) -> list[ReferenceValues]:
     """
     Every life-stage group of one framework, in the order of the data file.
 
@@ -434,14 +591,16 @@ def reference_table(framework: str = DEFAULT_FRAMEWORK) -> list[ReferenceValues]
     Examples
     --------
     >>> [str(rv) for rv in reference_table("EU_NRV2011")]
-    ['EU_NRV2011 adults >=18 y: NRV 375 mg/day']
+    ['EU_NRV2011 adults >=18 y: NRV 375, UL (supplemental, SCF2001) 250 mg/day']
     >>> len(reference_table())
     22
     """
     return list(_load().tables[_resolve(framework)])
 
 
-def reference_values(person: Person, framework: str = DEFAULT_FRAMEWORK) -> ReferenceValues:
+def reference_values(
+    person: Person, framework: Framework | str = DEFAULT_FRAMEWORK
+) -> ReferenceValues:
     """
     Magnesium reference values for one person's life-stage group.
 
@@ -498,7 +657,22 @@ def reference_values(person: Person, framework: str = DEFAULT_FRAMEWORK) -> Refe
         covered = [rv.life_stage for rv in _load().tables[name]]
         alternatives = [f for f in frameworks() if f != name and _lookup(person, f) is not None]
         raise NoReferenceValueError(name, str(person), covered, alternatives)
-    return row
+    if row.ul_status != "varies with age":
+        return row
+    # The group spans two UL bands (US DV "adults and children >=4 y"): the person's age picks.
+    data = _load()
+    months = round(person.age_in_months, 9)
+    band = next(
+        i
+        for i in _ul_bands(row.ul_authority, months, months + 1e-9, data.ul_rows)
+        if data.ul_rows[i].age_min_months <= months
+    )
+    key = (name, data.tables[name].index(row), band)
+    found = _personal.get(key)
+    if found is None:
+        fields = _ul_fields(data.ul_rows[band], data.frameworks[name], None)
+        found = _personal.setdefault(key, row.model_copy(update=fields))
+    return found
 
 
 def within_person_sd(person: Person) -> tuple[float, str]:

@@ -18,6 +18,7 @@ import csv
 import re
 import threading
 from collections.abc import Iterable
+from typing import Literal
 
 from magcalc._data import data_file
 from magcalc._models import ValueModel
@@ -28,7 +29,12 @@ __all__ = ["RiskFactor", "normalise_conditions", "risk_factor", "risk_factors"]
 
 class RiskFactor(ValueModel):
     """
-    A factor that raises the risk of low magnesium, with a cited note.
+    A factor that changes the risk of low magnesium, with a cited note.
+
+    ``effect`` says which way: "raises" the risk (most), "lowers" it (potassium-sparing
+    diuretics reduce magnesium loss in urine), or "depends" on what was not said (a
+    diuretic of unstated kind: loop and thiazide raise the loss, potassium-sparing
+    reduce it, NIH ODS).
 
     Examples
     --------
@@ -39,6 +45,7 @@ class RiskFactor(ValueModel):
     key: str
     name: str
     aliases: tuple[str, ...]
+    effect: Literal["raises", "lowers", "depends"]
     note: str
     citation: str
 
@@ -65,6 +72,7 @@ def _load() -> dict[str, RiskFactor]:
                             key=row["key"],
                             name=row["name"],
                             aliases=aliases,
+                            effect=row["effect"],
                             note=row["note"],
                             citation=row["citation"],
                         )
@@ -82,7 +90,7 @@ def risk_factors() -> list[RiskFactor]:
     Examples
     --------
     >>> [f.key for f in risk_factors()][:3]
-    ['ppi', 'diuretic', 'alcohol_use_disorder']
+    ['ppi', 'loop_thiazide_diuretic', 'potassium_sparing_diuretic']
     """
     return list(_load().values())
 

@@ -20,12 +20,15 @@ References
 
 from __future__ import annotations
 
+import csv
+import functools
 import math
 import re
 import threading
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Literal
 
+from magcalc._data import data_file
 from magcalc._models import ValueModel
 from magcalc._search import brand_words
 from magcalc.errors import InputError
@@ -37,6 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DIETS",
+    "GOOD_SOURCE_MG",
     "FoodSuggestion",
     "FoodSuggestions",
     "FormOption",
@@ -77,17 +81,54 @@ _NUT_WORDS = (
     "brazil", "pine nut", "peanut", "nut",
 )  # fmt: skip
 
+# USDA descriptions name a composite food, not its ingredients: an oat-bran muffin says
+# nothing of its egg and milk. A diet filter cannot see inside these groups, so each diet
+# that an unseen ingredient could break leaves them out (when in doubt, leave it out).
+_COMPOSITE_GROUPS = (
+    "Baked Products",
+    "Sweets",
+    "Snacks",
+    "Breakfast Cereals",
+    "Soups, Sauces, and Gravies",
+    "Beverages",
+)
+# Dishes whose usual recipe holds egg, milk or butter though the name does not say so.
+_MIXED_WORDS = (
+    "souffle", "pancake", "scalloped", "gratin", "creamed", "batter", "breaded",
+    "mayonnaise", "dressing", "margarine", "vegetarian", "meatless", "burger", "custard",
+    "pudding", "casein", "lactose", "ghee", "kefir", "whey", "omelet",
+)  # fmt: skip
+_GLUTEN_WORDS = (
+    "wheat", "bread", "barley", "rye", "pasta", "bran", "bulgur", "couscous", "semolina",
+    "spelt", "triticale", "noodle", "macaroni", "spaghetti", "seitan", "malt", "oat",
+    "soy sauce", "crouton", "breaded", "batter", "flour",
+)  # fmt: skip
+
 DIETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # name: (food groups to leave out, words to leave out)
-    "vegan": (_ANIMAL_GROUPS, _ANIMAL_WORDS),
-    "vegetarian": (_MEAT_GROUPS, _MEAT_WORDS),
-    "nut allergy": (("Nut and Seed Products",), _NUT_WORDS),
-    "nuts": (("Nut and Seed Products",), _NUT_WORDS),
-    "peanut allergy": ((), ("peanut",)),
-    "dairy free": (("Dairy and Egg Products",), ("milk", "cheese", "yogurt", "butter", "cream")),
-    "gluten free": ((), ("wheat", "bread", "barley", "rye", "pasta", "bran", "bulgur", "couscous")),
+    "vegan": (_ANIMAL_GROUPS + _COMPOSITE_GROUPS, _ANIMAL_WORDS + _MIXED_WORDS),
+    "vegetarian": (
+        (*_MEAT_GROUPS, "Soups, Sauces, and Gravies"),  # stocks and gravies are meat-based
+        (*_MEAT_WORDS, "marshmallow", "gummy", "gelatin", "stock", "broth"),
+    ),
+    "nut allergy": (("Nut and Seed Products", *_COMPOSITE_GROUPS), _NUT_WORDS),
+    "nuts": (("Nut and Seed Products", *_COMPOSITE_GROUPS), _NUT_WORDS),
+    "peanut allergy": (_COMPOSITE_GROUPS, ("peanut",)),
+    "dairy free": (
+        ("Dairy and Egg Products", *_COMPOSITE_GROUPS),
+        ("milk", "cheese", "yogurt", "butter", "cream", "chocolate", *_MIXED_WORDS),
+    ),
+    "gluten free": (_COMPOSITE_GROUPS, _GLUTEN_WORDS),
 }
-"""Named exclusions for ``exclude=``: (food groups, words) each leaves out."""
+"""
+Named exclusions for ``exclude=``: (food groups, words) each leaves out.
+
+A filter must hold for composite foods whose description does not list their
+ingredients, so every diet that an unseen ingredient could break also leaves out baked
+products, sweets, snacks, breakfast cereals, soups and sauces, and beverages, and the
+words of dishes usually made with egg, milk or butter (magcalc's conservative rule:
+when in doubt, a food is left out).
+"""
 
 # "1 oz" is a USDA household portion (the usual serving of nuts); pounds and bare grams
 # are not servings.
@@ -116,6 +157,10 @@ _CATEGORY = frozenset({"nuts", "seeds", "cereals", "snacks", "candies", "beverag
                        "beans", "soup", "sauce", "spices", "crustaceans", "mollusks"})  # fmt: skip
 _DRIED_OK = frozenset({"Nut and Seed Products", "Fruits and Fruit Juices"})
 _MAX_DENSE_PORTION_G = 60.0
+# A "good source" of a nutrient gives at least 10 % of its Daily Value per serving
+# (21 CFR 101.54(c)); magnesium's DV is 420 mg (81 FR 33742, 2016). The plan uses only
+# such portions, so a gap of a few mg gets a real magnesium food, not a slice of ham.
+GOOD_SOURCE_MG = 42.0
 
 
 class FoodSuggestion(ValueModel):
@@ -149,9 +194,13 @@ class FoodSuggestions(ValueModel):
     foods : tuple of FoodSuggestion
         Ranked by magnesium per portion.
     plan : tuple of FoodSuggestion
-        The fewest distinct foods, one portion each, that together reach the gap
-        (greedy by magnesium per portion: with one portion per food, taking the
-        largest first gives the fewest portions). Empty when the gap is 0.
+        The fewest distinct foods, one portion each, that together reach the gap,
+        with the least excess over it for that count: drawn from every food that
+        passes the filters and is a good source in that portion (at least
+        ``GOOD_SOURCE_MG``, 42 mg: 10 % of the Daily Value, 21 CFR 101.54(c)), the
+        preferred ones when they can reach the gap, not only those in ``foods``; at
+        most ``limit`` portions. Empty when the gap
+        is 0.
     plan_mg : float
         Magnesium the plan adds [mg].
     reaches_gap : bool
@@ -234,6 +283,8 @@ def _all_candidates() -> list[tuple[int, int]]:
                     desc = table.descriptions[i]
                     if brand_words(desc) or _NOT_AS_EATEN.search(desc.lower()):
                         continue
+                    if "restaurant" in desc.lower():
+                        continue  # restaurant dishes sit in other groups too
                     if table.food_groups[i] in _COOK_FIRST and not _AS_EATEN.search(desc.lower()):
                         continue  # dried beans and grains are eaten cooked
                     if table.food_groups[i] not in _DRIED_OK and re.search(
@@ -272,6 +323,7 @@ def _terms(values: str | Iterable[str] | None, name: str) -> tuple[set[str], lis
     groups: set[str] = set()
     words: list[str] = []
     table = FoodTable.default()
+    candidates = [table.descriptions[i] for i, _ in _all_candidates()]
     # The plan draws on SR Legacy, so its food groups are the ones a filter can name.
     known_groups = {
         g.lower(): g
@@ -290,8 +342,16 @@ def _terms(values: str | Iterable[str] | None, name: str) -> tuple[set[str], lis
             words.extend(diet_words)
         elif key in known_groups:
             groups.add(known_groups[key])
-        else:
+        elif any(_mentions(desc, [key]) for desc in candidates):
             words.append(key)
+        else:
+            raise InputError(
+                f"{name}={value!r} is not a diet magcalc knows, a food group, or a word in "
+                f"any food it suggests; the diets are: {', '.join(sorted(DIETS))}; food "
+                f"groups are USDA's (e.g. 'Legumes and Legume Products'); a word filters "
+                "foods whose description contains it (e.g. 'beans')",
+                field=name,
+            )
     return groups, words
 
 
@@ -349,12 +409,14 @@ def suggest_foods(
     -------
     FoodSuggestions
         Ranked foods and a plan: the fewest distinct foods, one portion each, that reach
-        the gap (greedy by magnesium per portion, which is optimal for that count).
+        the gap, then the least excess over it (see ``FoodSuggestions.plan``).
 
     Raises
     ------
     InputError
-        For a negative, NaN or infinite gap, a bad ``limit`` or ``portions``.
+        For a negative, NaN or infinite gap, a bad ``limit`` or ``portions``, or a
+        ``prefer``/``exclude`` value that is no known diet, food group, or word in any
+        food magcalc suggests (``exclude="keto"``); the message lists the diets.
 
     Examples
     --------
@@ -376,8 +438,8 @@ def suggest_foods(
     method = (
         "Foods: everyday generic SR Legacy foods (at least three USDA household measures; no "
         "baby, branded, fast-food or restaurant items) in "
-        "real USDA household portions, ranked by magnesium per portion. Plan: distinct foods, "
-        "one portion each, taken largest first until the gap is reached (the fewest portions)."
+        "real USDA household portions, ranked by magnesium per portion. Plan: the fewest distinct "
+        "foods, one portion each, that reach the gap, with the least excess over it."
     )
     if gap_mg == 0:
         return FoodSuggestions(
@@ -409,22 +471,20 @@ def suggest_foods(
                        t[3].food.description)
     )  # fmt: skip
     seen: set[str] = set()
-    ranked: list[FoodSuggestion] = []
-    for _, _, key, suggestion in scored:
+    pool: list[tuple[bool, FoodSuggestion]] = []
+    for preferred, _, key, suggestion in scored:
         # One entry per food name: spinach or peanut variants collapse to the best one.
         if key in seen:
             continue
         seen.add(key)
-        ranked.append(suggestion)
-        if len(ranked) >= limit:
-            break
-    plan: list[FoodSuggestion] = []
-    total = 0.0
-    for suggestion in sorted(ranked, key=lambda s: -s.magnesium_mg):
-        if total >= gap_mg:
-            break
-        plan.append(suggestion)
-        total += suggestion.magnesium_mg
+        pool.append((preferred, suggestion))
+    ranked = [suggestion for _, suggestion in pool[:limit]]
+    pool = [(pref, sug) for pref, sug in pool if sug.magnesium_mg >= GOOD_SOURCE_MG]
+    chosen = [sug for pref, sug in pool if pref]
+    if not chosen or sum(x.magnesium_mg for x in chosen) < gap_mg:
+        chosen = [sug for _, sug in pool]
+    plan = _plan(chosen, gap_mg, limit)
+    total = sum(x.magnesium_mg for x in plan)
     return FoodSuggestions(
         gap_mg=float(gap_mg),
         foods=tuple(ranked),
@@ -433,6 +493,42 @@ def suggest_foods(
         reaches_gap=total >= gap_mg,
         method=method,
     )
+
+
+def _plan(pool: list[FoodSuggestion], gap: float, limit: int) -> list[FoodSuggestion]:
+    """
+    The fewest distinct foods, one portion each, that reach ``gap`` [mg], then the
+    least excess over it for that count.
+
+    The fewest: the largest portions first. The least excess: each chosen portion in
+    turn is swapped for the smallest unused one that still reaches the gap, until no
+    swap lowers the total, so a gap of a few mg gets a small portion, not a 264 mg muffin.
+    """
+    by_size = sorted(pool, key=lambda x: -x.magnesium_mg)
+    plan: list[FoodSuggestion] = []
+    total = 0.0
+    for item in by_size:
+        if total >= gap or len(plan) >= limit:
+            break
+        plan.append(item)
+        total += item.magnesium_mg
+    if total < gap:
+        return plan  # short of the gap: the `limit` largest portions
+    improved = True
+    while improved:
+        improved = False
+        for i, item in enumerate(plan):
+            need = gap - (total - item.magnesium_mg)
+            used = {id(x) for x in plan}
+            smaller = [
+                x for x in pool if id(x) not in used and need <= x.magnesium_mg < item.magnesium_mg
+            ]
+            if smaller:
+                best = min(smaller, key=lambda x: (x.magnesium_mg, x.food.description))
+                total += best.magnesium_mg - item.magnesium_mg
+                plan[i] = best
+                improved = True
+    return sorted(plan, key=lambda x: -x.magnesium_mg)
 
 
 # --------------------------------------------------------------------------- supplements
@@ -469,9 +565,15 @@ class SupplementAdvice(ValueModel):
     dose_mg : float
         Suggested additional elemental magnesium [mg/day]; 0 when none is suggested.
     closes_gap : bool
+        True only when ``dose_mg`` reaches the whole gap (or there is none).
     options : tuple of FormOption
         Compound mass of several forms that delivers ``dose_mg``.
     message : str
+    cautions : tuple of str
+        With every dose: the kidney caveat and the interactions NIH ODS lists, each
+        with its source (``supplement_cautions.csv``), and "discuss with a clinician".
+    n_days : int
+        Days of records behind the advice; with one, no dose is suggested.
     """
 
     gap_mg: float
@@ -482,6 +584,8 @@ class SupplementAdvice(ValueModel):
     closes_gap: bool
     options: tuple[FormOption, ...]
     message: str
+    cautions: tuple[str, ...] = ()
+    n_days: int = 1
 
     def __str__(self) -> str:
         lines = [self.message]
@@ -491,17 +595,44 @@ class SupplementAdvice(ValueModel):
                 f"{o.elemental_mg:.0f} mg Mg (absorption vs food "
                 f"{o.absorption_low:.2f}-{o.absorption_high:.2f})"
             )
+        lines.extend(f"  ! {c}" for c in self.cautions)
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        from magcalc._display import advice_html
+
+        return advice_html(self)
+
+
+@functools.cache
+def _cautions() -> tuple[tuple[str, str, str], ...]:
+    """(key, text, citation) of each caution that goes with a supplement dose."""
+    with data_file("supplement_cautions.csv").open(newline="", encoding="utf-8") as fh:
+        return tuple((r["key"], r["text"], r["citation"]) for r in csv.DictReader(fh))
+
+
+def _caution_texts() -> tuple[str, ...]:
+    # The clinician sentence ends every message already.
+    return tuple(
+        f"{text} ({citation.split('(')[0].strip()})"
+        for key, text, citation in _cautions()
+        if key != "clinician"
+    )
 
 
 def supplement_advice(report: Assessment, *, step_mg: float = 5.0) -> SupplementAdvice:
     """
     A supplemental dose that closes the gap food leaves, never over the UL.
 
-    The dose is ``min(gap, UL - highest day's supplemental intake)``, rounded down to
-    ``step_mg``. No dose is suggested where no UL is set (infants: IOM found none
-    determinable and advises food and formula only), when there is no gap, or when
-    supplements already reach the UL.
+    The dose is the gap rounded up to ``step_mg`` when that stays within
+    ``UL - highest day's supplemental intake``, else that headroom rounded down; it
+    ``closes_gap`` only when it reaches the whole gap. No dose is suggested from a
+    single day of records (one day says little about usual intake, IOM 2000: record
+    more days first), where no UL applies (infants: IOM found none determinable and
+    advises food and formula only), when there is no gap, or when supplements already
+    reach the UL. Every dose carries the cautions NIH ODS gives: impaired kidney
+    function, and bisphosphonates and tetracycline or quinolone antibiotics (separate
+    the doses).
 
     Parameters
     ----------
@@ -517,10 +648,22 @@ def supplement_advice(report: Assessment, *, step_mg: float = 5.0) -> Supplement
     --------
     >>> from magcalc import Intake, Person, assess
     >>> intake = Intake()
-    >>> _ = intake.add_food("09040", "1 medium")
+    >>> for day in (1, 2, 3):
+    ...     _ = intake.add_food("09040", "1 medium", day=day)
     >>> advice = supplement_advice(assess(intake, Person(age_years=30, sex="male")))
     >>> advice.dose_mg, advice.closes_gap
     (350.0, False)
+    >>> print(advice.cautions[0])  # doctest: +ELLIPSIS
+    The risk of magnesium toxicity rises with impaired kidney function or kidney failure...
+
+    References
+    ----------
+    .. [1] Institute of Medicine, "Dietary Reference Intakes: Applications in Dietary
+       Assessment," 2000, pp. 54-61, doi:10.17226/9956 (one day says little about
+       usual intake).
+    .. [2] NIH Office of Dietary Supplements, "Magnesium: Fact Sheet for Health
+       Professionals" (excess magnesium with impaired kidney function; interactions
+       with bisphosphonates and antibiotics).
     """
     from magcalc.assessment import Assessment
 
@@ -541,7 +684,7 @@ def supplement_advice(report: Assessment, *, step_mg: float = 5.0) -> Supplement
     gap = max(0.0, (target or 0.0) - total)
     ul = None if report.ul_supplemental_mg is None else float(report.ul_supplemental_mg.magnitude)
     current = float(report.max_daily_supplemental_mg.magnitude)
-    note = " magcalc does not diagnose or prescribe; discuss supplements with a clinician."
+    note = " " + next(text for key, text, _ in _cautions() if key == "clinician")
 
     def advice(dose: float, closes: bool, message: str, headroom: float | None) -> SupplementAdvice:
         options: list[FormOption] = []
@@ -570,20 +713,35 @@ def supplement_advice(report: Assessment, *, step_mg: float = 5.0) -> Supplement
             closes_gap=closes,
             options=tuple(options),
             message=message + note,
+            cautions=_caution_texts() if dose > 0 else (),
+            n_days=report.n_days,
         )
 
+    refs = report.references
     if ul is None:
+        why = (
+            "infants should get magnesium from food and formula only"
+            if refs.ul_status == "not determinable"
+            else "ask a clinician before giving any supplement"
+        )
         return advice(
             0.0, False,
-            f"No upper limit for supplemental magnesium is set for {report.life_stage} "
-            f"({report.framework}); for infants IOM 1997 advises magnesium from food and "
-            "formula only, so magcalc suggests no supplement.",
+            f"{refs.ul_statement} So magcalc suggests no supplement: {why}.",
             None,
         )  # fmt: skip
     headroom = max(0.0, ul - current)
     if gap <= 0:
         return advice(0.0, True, "Intake already meets the target: no supplement is needed.",
                       headroom)  # fmt: skip
+    if report.n_days < 2:
+        return advice(
+            0.0, False,
+            f"One day of records says little about usual intake (IOM 2000): the gap of "
+            f"{gap:.0f} mg on this day may not be there on others. Record at least two more, "
+            "non-consecutive days (a weekend day among them) before considering a supplement; "
+            "food first in the meantime.",
+            headroom,
+        )  # fmt: skip
     if headroom <= 0:
         return advice(
             0.0, False,
@@ -591,11 +749,12 @@ def supplement_advice(report: Assessment, *, step_mg: float = 5.0) -> Supplement
             "magnesium; close the remaining gap with food.",
             headroom,
         )  # fmt: skip
-    dose = math.floor(min(gap, headroom) / step_mg) * step_mg
+    up = math.ceil(gap / step_mg) * step_mg
+    dose = up if up <= headroom else math.floor(headroom / step_mg) * step_mg
     if dose <= 0:
         return advice(0.0, False, "The gap is too small to suggest a supplement; use food.",
                       headroom)  # fmt: skip
-    closes = dose >= gap - step_mg
+    closes = dose >= gap
     if closes:
         message = (
             f"About {dose:.0f} mg a day of elemental magnesium would close the gap of "

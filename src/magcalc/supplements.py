@@ -26,9 +26,11 @@ import re
 import threading
 import unicodedata
 import warnings
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
+from typing_extensions import Self
 
 from magcalc._data import data_file
 from magcalc._models import InputModel, ValueModel
@@ -43,6 +45,7 @@ __all__ = [
     "Evidence",
     "Supplement",
     "SupplementForm",
+    "SupplementForms",
     "elemental_fraction",
     "get_form",
     "molar_mass",
@@ -217,6 +220,11 @@ class SupplementForm(ValueModel):
     elemental_fraction : float
         Magnesium per compound mass [g/g], from the formula.
     absorption : AbsorptionEvidence
+    as_sold : str
+        Which hydrate products hold and which form a bare name means, with its
+        source ("" where there is only one form). Aspartate, orotate and gluconate are
+        sold as dihydrates and carbonate as the hydrated basic salt, so their bare
+        names mean those; the anhydrous salts are ``*_anhydrous``.
 
     Examples
     --------
@@ -234,6 +242,7 @@ class SupplementForm(ValueModel):
     molar_mass: float
     elemental_fraction: float
     absorption: AbsorptionEvidence
+    as_sold: str = ""
 
     @property
     def elemental_percent(self) -> float:
@@ -318,6 +327,7 @@ def _load() -> dict[str, SupplementForm]:
                                 studies=tuple(evidence[k] for k in r["evidence"].split(";")),
                                 verified=r["evidence_verified"] == "1",
                             ),
+                            as_sold=r["as_sold"],
                         )
                         for alias in (r["name"], r["compound"], r["formula"], *aliases):
                             _aliases.setdefault(_normalise(alias), r["name"])
@@ -325,21 +335,34 @@ def _load() -> dict[str, SupplementForm]:
     return _forms
 
 
-def supplement_forms() -> list[SupplementForm]:
+class SupplementForms(list[SupplementForm]):
+    """
+    The supplement forms catalogue: a plain list of :class:`SupplementForm` (it equals
+    the list of the same forms) that also renders as a table in Jupyter.
+    """
+
+    def _repr_html_(self) -> str:
+        from magcalc._display import forms_html
+
+        return forms_html(self)
+
+
+def supplement_forms() -> SupplementForms:
     """
     The catalogue of magnesium supplement forms.
 
     Returns
     -------
-    list of SupplementForm
-        Name, formula, elemental fraction and absorption evidence of each form.
+    SupplementForms
+        A list of :class:`SupplementForm` (name, formula, elemental fraction and
+        absorption evidence of each form) that shows as a table in Jupyter.
 
     Examples
     --------
     >>> {f.name: round(f.elemental_percent, 2) for f in supplement_forms()}["oxide"]
     60.3
     """
-    return list(_load().values())
+    return SupplementForms(_load().values())
 
 
 def get_form(name: str | SupplementForm) -> SupplementForm:
@@ -375,7 +398,9 @@ class Supplement(InputModel):
 
     Give exactly one of ``elemental_mg`` (magnesium itself, as US Supplement Facts and EU
     labels declare it) or ``compound_mg`` (the mass of the compound). A bare ``mg`` is
-    refused, because confusing the two is a 2x-6x error.
+    refused, because confusing the two is a 2x-6x error. The dose then holds both
+    amounts, the one given and the other by stoichiometry, and ``basis`` says which was
+    given; a dump of the model (with ``basis``) validates back to the same dose.
 
     Parameters
     ----------
@@ -385,6 +410,9 @@ class Supplement(InputModel):
         Elemental magnesium per serving [mg].
     compound_mg : float, optional
         Compound mass per serving [mg].
+    basis : {'elemental', 'compound'}, optional
+        Which amount was given; set from the one given. Pass it only with a dumped
+        dose, where both amounts are present and must agree.
     servings_per_day : float, default 1
     label : str, optional
         Free text to show in reports (e.g. the product name).
@@ -409,8 +437,11 @@ class Supplement(InputModel):
     --------
     >>> Supplement(form="citrate", elemental_mg=200).elemental_mg_per_day
     200.0
-    >>> round(Supplement(form="oxide", compound_mg=500).elemental_mg_per_day, 1)
-    301.5
+    >>> oxide = Supplement(form="oxide", compound_mg=500)
+    >>> oxide.basis, round(oxide.elemental_mg, 1), oxide.compound_mg
+    ('compound', 301.5, 500.0)
+    >>> round(Supplement(form="citrate", elemental_mg=200).compound_mg, 1)
+    1237.4
     """
 
     error_class = SupplementError
@@ -418,6 +449,7 @@ class Supplement(InputModel):
     form: str
     elemental_mg: float | None = None
     compound_mg: float | None = None
+    basis: Literal["elemental", "compound"] | None = None
     servings_per_day: float = 1.0
     label: str | None = None
 
@@ -435,13 +467,23 @@ class Supplement(InputModel):
                     field=bare,
                 )
         elemental, compound = data.get("elemental_mg"), data.get("compound_mg")
-        if (elemental is None) == (compound is None):
+        basis = data.get("basis")
+        if basis is None and (elemental is None) == (compound is None):
             which = "both" if elemental is not None else "neither"
             raise SupplementError(
                 f"give exactly one of elemental_mg= or compound_mg= ({which} given)",
                 field="elemental_mg",
             )
+        if basis is None:
+            basis = "elemental" if elemental is not None else "compound"
+        elif basis not in ("elemental", "compound") or data.get(f"{basis}_mg") is None:
+            raise SupplementError(
+                f"basis={basis!r} needs {basis}_mg; basis is 'elemental' or 'compound', the "
+                "amount that was given (leave it out and give one amount)",
+                field="basis",
+            )
         data = dict(data)
+        data["basis"] = basis
         data["form"] = get_form(data.get("form", "")).name
         for field in ("elemental_mg", "compound_mg", "servings_per_day"):
             value = data.get(field)
@@ -465,6 +507,18 @@ class Supplement(InputModel):
                 "servings_per_day must be positive; leave the supplement out instead",
                 field="servings_per_day",
             )
+        fraction = get_form(data["form"]).elemental_fraction
+        given = float(data[f"{basis}_mg"])
+        derived = given * fraction if basis == "compound" else given / fraction
+        other = "compound_mg" if basis == "elemental" else "elemental_mg"
+        stated = data.get(other)
+        if stated is not None and not math.isclose(float(stated), derived, rel_tol=1e-9):
+            raise SupplementError(
+                f"elemental_mg and compound_mg disagree for {data['form']} ({stated!r} given, "
+                f"{derived:.6g} from {basis}_mg={given:g}); give only the amount on the label",
+                field=other,
+            )
+        data[other] = derived
         return data
 
     @model_validator(mode="after")
@@ -476,7 +530,7 @@ class Supplement(InputModel):
                 f"this dose ({self.servings_per_day:g} x {self.elemental_mg_per_serving:g} mg "
                 "a day) is too large to compute with; give the dose per serving [mg] and "
                 "servings_per_day as taken",
-                field="elemental_mg" if self.elemental_mg is not None else "compound_mg",
+                field=f"{self.basis}_mg",
             )
         if (
             per_day > MAX_PLAUSIBLE_ELEMENTAL_MG_PER_DAY
@@ -501,10 +555,8 @@ class Supplement(InputModel):
     @property
     def elemental_mg_per_serving(self) -> float:
         """Elemental magnesium in one serving [mg]."""
-        if self.elemental_mg is not None:
-            return float(self.elemental_mg)
-        assert self.compound_mg is not None
-        return self.form_info.elemental_from_compound(self.compound_mg)
+        assert self.elemental_mg is not None  # filled by validation
+        return float(self.elemental_mg)
 
     @property
     def elemental_mg_per_day(self) -> float:
@@ -512,10 +564,10 @@ class Supplement(InputModel):
         return self.elemental_mg_per_serving * self.servings_per_day
 
     @property
-    def basis(self) -> str:
+    def derivation(self) -> str:
         """How the elemental amount was found, for reports."""
         info = self.form_info
-        if self.elemental_mg is not None:
+        if self.basis == "elemental":
             return f"{self.elemental_mg:g} mg elemental (as {info.compound})"
         return (
             f"{self.compound_mg:g} mg {info.compound} x {info.elemental_percent:.2f} % Mg "
@@ -524,7 +576,25 @@ class Supplement(InputModel):
 
     def __str__(self) -> str:
         per_day = f" x {self.servings_per_day:g}/day" if self.servings_per_day != 1 else ""
-        return f"{self.label or self.form}: {self.basis}{per_day}"
+        return f"{self.label or self.form}: {self.derivation}{per_day}"
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """
+        A copy with ``update`` validated; a new amount of either kind becomes the basis.
+
+        Examples
+        --------
+        >>> dose = Supplement(form="citrate", elemental_mg=200)
+        >>> round(dose.model_copy(update={"compound_mg": 1000}).elemental_mg, 1)
+        161.6
+        """
+        changes = dict(update or {})
+        amounts = [k for k in ("elemental_mg", "compound_mg") if k in changes]
+        if len(amounts) == 1 and "basis" not in changes:
+            changes["basis"] = amounts[0].removesuffix("_mg")
+            other = "compound_mg" if amounts[0] == "elemental_mg" else "elemental_mg"
+            changes[other] = None
+        return super().model_copy(update=changes or None, deep=deep)
 
     @classmethod
     def from_label(cls, text: str, *, servings_per_day: float = 1.0) -> Supplement:
