@@ -83,7 +83,12 @@ class Outcome:
         return abs(self.mg - want) <= MG_TOLERANCE * max(want, 1.0)
 
 
-def resolve(entry: str) -> Outcome:
+def context_of(row: dict[str, str]) -> str:
+    """Recipe ingredient lines are read as bought; published per-portion rows as eaten."""
+    return "recipe" if row["id"].startswith("ing-") else "eaten"
+
+
+def resolve(entry: str, context: str = "eaten") -> Outcome:
     """What magcalc answers for one entry (warnings are part of the answer, not errors)."""
     import magcalc
 
@@ -91,7 +96,7 @@ def resolve(entry: str) -> Outcome:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            s = magcalc.serving(entry)
+            s = magcalc.serving(entry, context=context)  # type: ignore[arg-type]
         except magcalc.MagcalcError as err:
             out.error = f"{type(err).__name__}: {str(err)[:160]}"
             return out
@@ -103,7 +108,7 @@ def resolve(entry: str) -> Outcome:
 def run(rows: Iterable[dict[str, str]]) -> list[Outcome]:
     results = []
     for row in rows:
-        out = resolve(row["entry"])
+        out = resolve(row["entry"], context_of(row))
         out.row = row
         results.append(out)
     return results
@@ -229,14 +234,14 @@ def variant_agreement(rows: list[dict[str, str]]) -> tuple[int, int, dict[str, t
     for row in rows:
         if not row["foods"]:
             continue
-        base = resolve(row["entry"])
+        base = resolve(row["entry"], context_of(row))
         if base.key is None:
             continue
         for kind, make in VARIANTS.items():
             text = make(row["entry"])
             if text is None or text == row["entry"]:
                 continue
-            other = resolve(text)
+            other = resolve(text, context_of(row))
             agree = (
                 other.key == base.key
                 and other.grams is not None

@@ -6,6 +6,7 @@ named); magnesium is grams x mg/100 g from data/foods.csv.
 
 from __future__ import annotations
 
+import functools
 import warnings
 
 import pytest
@@ -362,3 +363,70 @@ def test_cli_food_takes_a_whole_entry() -> None:
     ).stdout
     # Nuts, almonds (12061): "cup, slivered" 108 g; a quarter is 27 g, 270 mg/100 g -> 72.9 mg.
     assert "27.0 g" in out and "72.9 mg" in out
+
+
+def test_alternatives_are_readings_tried_in_order() -> None:
+    e = parse_entry("1 tbsp lard or olive oil")
+    # "lard oil" (two kinds of one food) first, then the word alone, then the other.
+    assert e.food_words == ("lard", "oil")
+    assert e.readings == (("lard",), ("olive", "oil"))
+    assert magcalc.serving("1 tbsp lard or olive oil").food.description == "Lard"
+    # A first option USDA does not have ("fig syrup" is not figs in syrup): the next.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", magcalc.MatchWarning)
+        assert magcalc.serving("2 tbsp fig syrup or honey").food.description == "Honey"
+
+
+def test_a_list_of_alternatives_reads_its_first_item() -> None:
+    e = parse_entry("2 ounces grated Monterey Jack, Colby, or cheddar cheese")
+    assert e.food_words == ("monterey", "jack")
+    assert e.readings == (("colby",), ("cheddar", "cheese"))
+
+
+def test_recipe_amounts_are_of_the_food_as_bought() -> None:
+    # In a recipe, with no preparation typed, a measured grain is the dry grain and a
+    # counted fillet the raw fish; a typed preparation wins.
+    recipe = functools.partial(magcalc.serving, context="recipe")
+    assert "raw" in recipe("1 cup brown rice").food.description
+    assert "cooked" in recipe("1 cup brown rice, cooked").food.description
+    assert "raw" in recipe("2 salmon fillets").food.description
+
+
+@pytest.mark.parametrize(
+    ("entry", "word"),
+    [("1 cup brown rice", "cooked"), ("1 cup black beans", "cooked"),
+     ("1 cup spaghetti", "cooked"), ("1 cup brown rice, dry", "raw")],
+)  # fmt: skip
+def test_diary_amounts_are_of_the_food_as_eaten(entry: str, word: str) -> None:
+    """In a diary (the default) "1 cup brown rice" was eaten cooked: 86 mg, not 272."""
+    assert word in magcalc.serving(entry).food.description
+    assert word in magcalc.Intake().add_food(entry).food.description
+
+
+def test_knife_cut_herbs_are_fresh() -> None:
+    assert magcalc.serving("1 tbsp chopped rosemary").food.description == "Rosemary, fresh"
+
+
+def test_such_as_words_narrow_the_match() -> None:
+    e = parse_entry("2 lb boneless pork, such as loin")
+    assert e.example_words == ("loin",) and "loin" not in e.food_words
+    assert "loin" in magcalc.serving("2 lb boneless pork, such as loin").food.description.lower()
+
+
+def test_words_that_name_no_food_leave_the_food_found() -> None:
+    # "strands" names nothing USDA has: saffron is found, as a weak match.
+    with pytest.warns(magcalc.MatchWarning):
+        s = magcalc.serving("1 tsp saffron strands")
+    assert s.food.description == "Spices, saffron" and s.match is not None
+    assert s.match.quality == "weak"
+    # Taken-off parts and a celery rib (a stalk) are read as such.
+    assert parse_entry("4 dried chiles, stems removed").food_words == ("dried", "chiles")
+    assert magcalc.serving("2 celery ribs").grams == pytest.approx(80.0)  # SR stalk, medium 40 g
+    assert "ribs" in parse_entry("2 lb pork spare ribs").food_words
+
+
+def test_medium_of_a_food_weighed_in_one_size_is_its_unit() -> None:
+    # SR lemons without peel have one "fruit (2-1/8\" dia)" portion (58 g), no sizes.
+    s = magcalc.serving("3 medium lemons")
+    assert s.portion is not None and s.portion.unit_description.startswith("fruit")
+    assert s.grams == pytest.approx(3 * s.portion.grams_per_unit)

@@ -52,14 +52,14 @@ def held_out() -> entry_eval.Scores:
 
 
 def test_held_out_right_food_and_grams(held_out: entry_eval.Scores) -> None:
-    # Measured 60.5 % when the floor was set.
-    assert held_out.rate(held_out.right_both, held_out.n_labelled) >= 0.56
+    # Measured 64.1 % when the floor was set.
+    assert held_out.rate(held_out.right_both, held_out.n_labelled) >= 0.62
 
 
 def test_held_out_magnesium_within_20_percent(held_out: entry_eval.Scores) -> None:
-    # Measured 70.5 % and 70.7 % when the floors were set.
-    assert held_out.rate(held_out.right_mg, held_out.n_mg) >= 0.66
-    assert held_out.rate(held_out.published_mg, held_out.n_published) >= 0.65
+    # Measured 72.7 % and 73.2 % when the floors were set.
+    assert held_out.rate(held_out.right_mg, held_out.n_mg) >= 0.70
+    assert held_out.rate(held_out.published_mg, held_out.n_published) >= 0.71
 
 
 def test_held_out_same_answer_under_harmless_variants() -> None:

@@ -59,7 +59,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["SearchIndex", "brand_words", "singular", "tokens"]
+__all__ = ["PREP_WORDS", "SearchIndex", "brand_words", "singular", "tokens"]
 
 _STOPWORDS = frozenset(
     "a an and or of in on to the for with without from by as at per ns nfs".split()
@@ -126,6 +126,8 @@ _PREP = frozenset(
     "frozen dried dry toasted microwaved prepared scrambled poached sauteed smoked "
     "uncooked unprepared dehydrated simmered heated".split()
 )
+PREP_WORDS = _PREP
+"""Words that say how a food was prepared ("raw", "boiled", "canned"), not which food."""
 _IRREGULAR = {"leaves": "leaf", "halves": "half", "loaves": "loaf", "knives": "knife"}
 _TOKEN = re.compile(r"[a-z0-9]+")
 _CHUNK = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -201,8 +203,12 @@ _W = {
     "salt": 1.5,  # the usual salt level (see _salt_bonus)
     "form": 8.0,  # per typed cut or form word ("mashed", "grated") the description has
     "fndds": 6.0,  # FNDDS food when no source was asked for (see rank)
+    "as_eaten": 9.0,  # FNDDS meat or grain as eaten where the entry measures an ingredient
 }
 _F_WITHOUT_SALT, _F_WITH_SALT, _F_RAW, _F_COOKED, _F_NO_MG, _F_READY = 1, 2, 4, 8, 16, 32
+# FNDDS codes foods as eaten: a meat, grain or vegetable there that does not say raw is
+# the prepared food, whatever its description names.
+_F_AS_EATEN = 64
 # USDA's category prefixes: in "Nuts, almonds" the food is the second part. The
 # species prefixes of the meat groups work the same way: "Pork, cured, bacon" is
 # bacon, and pork is what bacon is made of unless another animal is named.
@@ -273,6 +279,13 @@ _GROUP_DEFAULTS = {
 _UNSALTED = re.compile(r"\b(without (added )?salt|unsalted|no salt)")
 _SALTED = re.compile(r"\b(with (added )?salt|salted|salt added)")
 _UNCOOKED_WORDS = frozenset("raw unheated unprepared uncooked".split())
+# How grains, pulses and meats are sold: raw, or dry ("Rice, ..., dry", "Beans, dried").
+_AS_BOUGHT = _UNCOOKED_WORDS | {"dry", "dried"}
+# Cuts made with a knife, and the dried state they rule out for herbs.
+_FRESH_CUTS = frozenset("chopped minced sliced shredded torn julienned snipped".split())
+_DRIED = frozenset({"dried", "dry"})
+# FNDDS vegetables are coded as eaten: one that does not say raw is cooked.
+_FNDDS_COOKED_GROUPS = frozenset({"Vegetables and Vegetable Products"})
 _COOKED_WORDS = frozenset(
     "cooked boiled roasted baked broiled grilled braised heated microwaved steamed "
     "stewed simmered poached scrambled".split()
@@ -659,7 +672,14 @@ class SearchIndex:
                     f |= _F_WITHOUT_SALT
                 elif _SALTED.search(low):
                     f |= _F_WITH_SALT
-            if "raw" in toks or (
+            as_eaten = (
+                self.sources[i] == "FNDDS"
+                and group in _COOKED_GROUPS | _FNDDS_COOKED_GROUPS
+                and not stated & _AS_BOUGHT
+            )
+            if as_eaten:
+                f |= _F_AS_EATEN
+            elif "raw" in toks or (
                 # Fruits, vegetables and nuts with no preparation named are as picked
                 # ("Nuts, walnuts, english"), as are nuts and seeds in their dried state.
                 group in _RAW_GROUPS and (stated & defaults or not stated & _PREP)
@@ -871,6 +891,8 @@ class SearchIndex:
         qpairs = set(itertools.pairwise(q))
         qpairs |= {(b, a) for a, b in qpairs}
         has_prep = bool((qset | implied) & _PREP)
+        cooking_typed = bool((qset | implied) & _COOKED_WORDS)
+        fresh_cut = bool(extras & _FRESH_CUTS) and not qset & _DRIED
         mentions_salt = "salt" in qset or salt_pref != 0
         lifted = {g for g, (_, words) in _GROUP_PENALTY.items() if qset & words}
         if "Baby Foods" in lifted and qset & {"baby"} and not qset & {"food", "babyfood"}:
@@ -904,6 +926,9 @@ class SearchIndex:
                 score += _W["pair"]
             if extras and index.tokens[i] & extras:
                 score += _W["form"] * len(index.tokens[i] & extras)
+            if fresh_cut and self.food_groups[i] == "Spices and Herbs" and index.tokens[i] & _DRIED:
+                # Chopped or minced herbs are fresh leaves; a dried herb is crumbled.
+                score -= _W["prep"]
             penalty = index.penalty[i]
             if penalty:
                 group = self.food_groups[i]
@@ -929,13 +954,15 @@ class SearchIndex:
                 if group in _RAW_GROUPS:
                     if f & _F_RAW:
                         score += _W["prep"]
-                    elif f & _F_COOKED:
+                    elif f & (_F_COOKED | _F_AS_EATEN):
                         score -= _W["prep"]
                 elif group in _COOKED_GROUPS and as_bought:
-                    if f & _F_RAW or index.tokens[i] & _UNCOOKED_WORDS:
-                        score += _W["prep"]
+                    if f & _F_AS_EATEN:
+                        score -= _W["as_eaten"]  # a dish as eaten, not the ingredient
                     elif f & _F_COOKED:
                         score -= _W["prep"]
+                    elif f & _F_RAW or index.tokens[i] & _AS_BOUGHT:
+                        score += _W["prep"]
                 elif group in _COOKED_GROUPS:
                     if f & _F_COOKED:
                         score += _W["prep"]
@@ -943,6 +970,14 @@ class SearchIndex:
                         score += 0.5 * _W["prep"]
                     elif f & _F_RAW:
                         score -= _W["prep"]
+            elif (
+                as_bought
+                and not cooking_typed
+                and f & (_F_COOKED | _F_AS_EATEN)
+                and (self.food_groups[i] in _COOKED_GROUPS or self.food_groups[i] in _RAW_GROUPS)
+            ):
+                # "frozen peas", "dried beans": the state as bought, not a cooked dish.
+                score -= _W["prep"]
             if source is None and self.sources[i] == "FNDDS":
                 # Where both databases have the food, SR Legacy's analysed single food
                 # comes first; FNDDS wins where it names the food better (dishes, foods
@@ -995,6 +1030,17 @@ class SearchIndex:
             elif compounds & have:
                 total += 0.9 * w
         return total
+
+    def knows(self, word: str) -> bool:
+        """Whether every word of ``word`` is in the vocabulary (or an everyday name)."""
+        found = tokens(word)
+        postings, alias = self._index.postings, _names().alias
+        return bool(found) and all(t in postings or t in alias for t in found)
+
+    def synonym_sets(self, i: int) -> tuple[frozenset[str], ...]:
+        """The words of each of food ``i``'s FNDDS everyday names."""
+        result: tuple[frozenset[str], ...] = self._index.synonyms[i]
+        return result
 
     def words(self, i: int) -> frozenset[str]:
         """The normalised words of food ``i`` (description and additional description)."""

@@ -57,15 +57,17 @@ _MORE_VOLUMES = {"tb": "tablespoon", "tbsp.": "tablespoon", "tblsp": "tablespoon
 # Household measures that are not foods: the word after a number that counts them.
 MEASURE_WORDS = frozenset(
     "slice piece pc pcs clove stick packet pkt package pkg can tin jar bottle container "
-    "carton box bag serving portion handful bunch head stalk stem sprig leaf fillet filet "
+    "carton box bag serving portion handful bunch head stalk rib stem sprig leaf fillet filet "
     "strip link patty scoop bar square wedge ring spear floret sheet cube pat dollop glass "
     "mug bowl plate pinch dash drop knob shot jigger pouch envelope sachet tub rasher ear "
-    "biscuit cracker round segment loaf bulb knuckle inch cm tablet cookie "
+    "biscuit cracker round segment loaf bulb knuckle inch cm tablet cookie slab rack "
     "sandwich".split()
 )
 _MEASURE_ALIASES = {"pc": "piece", "pcs": "piece", "pkt": "packet", "pkg": "package",
                     "filet": "fillet", "tin": "can", "halves": "half", "leaves": "leaf",
                     "loaves": "loaf"}  # fmt: skip
+# Measures of one food only: a rib is a stalk of celery (Merriam-Webster, "rib", 1c).
+_MEASURE_OF = {"rib": "celery"}
 # Measures with no standard weight: an entry that uses one is refused with a reason.
 UNSTANDARD_MEASURES = frozenset({"handful", "pinch", "dash", "drop", "knob", "dollop", "bunch"})
 # Cut and form words: they choose a portion ("1 cup, chopped") and never block a match.
@@ -88,7 +90,7 @@ IGNORED_WORDS = frozenset(
     "grass-fed pasture-raised commercial very really nice melted softened beaten whisked "
     "cooled warmed cleaned wiped smashed cored deveined stemmed husked shucked picked "
     "separated removed reserved discarded defrosted thawed room-temperature lukewarm tepid "
-    "unpeeled".split()
+    "unpeeled untrimmed".split()
 )
 # Words before a unit that only say how full the measure is ("1 heaped tbsp").
 _BEFORE_UNIT = frozenset(
@@ -127,6 +129,7 @@ _WORDS_QUANTITY = re.compile(
     r"dozen)(?=\s))\s*",
     re.IGNORECASE,
 )
+_TAKEN_OFF = re.compile(r"\b[a-z]+\s+(?:removed|discarded|reserved)\b")
 _JUICE_OF = re.compile(r"^\s*(?:the\s+)?juice\s+(?:of|from)\s+(.+)$", re.IGNORECASE)
 _TIMES_MASS = re.compile(
     rf"^\s*[x×*]\s*(?P<n>{_NUM})(?:\s*-\s*(?P<m>{_NUM}))?\s*(?P<u>kg|g|oz|lb)\b"
@@ -194,6 +197,13 @@ class Entry(BaseModel):
         The words that name the food.
     form_words : tuple of str
         Cut and form words ("cubed", "slivered"): they choose a portion.
+    example_words : tuple of str
+        The kinds an entry gives as examples ("shoulder" in "lamb, such as shoulder"):
+        they may narrow the match but are not required. Also in `ignored_words`.
+    readings : tuple of tuple of str
+        Other food words the entry may mean when it names alternatives, in the order
+        to try: for "lard or peanut oil", ``("lard",)`` then ``("peanut", "oil")``
+        (`food_words` holds the first reading, "lard oil", two kinds of one food).
     ignored_words : tuple of str
         Words that neither name the food nor choose a portion ("organic", "finely").
     head_words : tuple of str
@@ -222,6 +232,8 @@ class Entry(BaseModel):
     stated_grams: float | None = None
     food_words: tuple[str, ...] = ()
     form_words: tuple[str, ...] = ()
+    example_words: tuple[str, ...] = ()
+    readings: tuple[tuple[str, ...], ...] = ()
     ignored_words: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     head_words: tuple[str, ...] = ()
@@ -606,13 +618,23 @@ def parse_entry(text: str) -> Entry:
     if echo and quantity is not None:
         ignored.extend(w.lower() for e in echo for w in e.split())
         food_text = _METRIC_ECHO.sub(" ", food_text)
-    food_words, more_form, more_ignored = _classify(food_text)
+    food_words, more_form, more_ignored, examples, reading_texts = _classify(food_text)
+    readings: list[tuple[str, ...]] = []
+    for reading in reading_texts:
+        option = tuple(_classify(reading)[0])
+        if option and option != tuple(food_words) and option not in readings:
+            readings.append(option)
     form.extend(more_form)
     ignored.extend(more_ignored)
     if kind == "count" and unit is None and len(food_words) > 1:
-        # "3 garlic cloves", "2 celery stalks": the measure stands after the food.
-        for k, word in enumerate(food_words):
+        # "3 garlic cloves", "2 celery stalks": the measure stands after the food, in
+        # its name ("2 pears, cut into thin slices" counts pears, not slices).
+        in_name = len(_classify(food_text.split(",")[0])[0])
+        for k, word in enumerate(food_words[:in_name]):
             found_unit, found_kind, _ = _unit_at([word])
+            only = _MEASURE_OF.get(found_unit or "")
+            if only is not None and (k == 0 or food_words[k - 1] != only):
+                continue  # "pork spare ribs" are ribs; "celery ribs" are stalks
             if found_kind == "measure" and found_unit not in ("biscuit", "cookie", "cracker",
                                                                   "sandwich"):  # fmt: skip
                 unit, kind = found_unit, "measure"
@@ -631,6 +653,8 @@ def parse_entry(text: str) -> Entry:
         food_words=tuple(food_words),
         head_words=tuple(name_words) if len(name_words) < len(food_words) else (),
         form_words=tuple(form),
+        example_words=tuple(examples),
+        readings=tuple(readings),
         ignored_words=tuple(dict.fromkeys(w for w in ignored if w)),
         notes=tuple(notes),
     )
@@ -654,35 +678,75 @@ def _mass_value(match: re.Match[str]) -> float:
     return low
 
 
-def _classify(text: str) -> tuple[list[str], list[str], list[str]]:
-    """Food, form and ignored words of the food part of an entry."""
+def _is_food_word(word: str) -> bool:
+    """Whether a word of an entry may name the food (not a form, ignored or link word)."""
+    return not (
+        sum(c.isalpha() for c in word) < 2
+        or word in FORM_WORDS
+        or (_singular(word) in FORM_WORDS and word != "pieces")
+        or word in IGNORED_WORDS
+        or word in _LINK_WORDS
+        or (word.endswith("ly") and len(word) > 4)
+    )
+
+
+def _classify(text: str) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
+    """Food, form, ignored and example ("such as ...") words of the food part of an
+    entry, and the texts of its other readings where it names alternatives."""
     low = text.lower()
-    # The first-named of alternatives ("bourbon, white wine, or sherry"): what follows
-    # "or" names another food and is set aside.
+    # Alternatives ("lard or peanut oil", "fig syrup or maple syrup"): the first-named
+    # is read first; the others are kept as readings for the matcher to try when the
+    # first names no food well.
     ignored: list[str] = []
+    readings: list[str] = []
     cut = re.search(r"(?:,\s*|\s+)or\s+", low)
     if cut and _WORD.findall(low[: cut.start()]):
-        before, after = _WORD.findall(low[: cut.start()]), _WORD.findall(low[cut.end() :])
-        if len(before) == 1 and "," not in low[: cut.start()] and len(after) >= 2:
-            # "nonfat or low-fat milk", "red or green grapes": two kinds of one food.
+        first, rest = low[: cut.start()], low[cut.end() :]
+        before, after = _WORD.findall(first), _WORD.findall(rest)
+        named = [w for w in before if _is_food_word(w)]
+        other = rest.split(",")[0]
+        if len(named) == 1 and before[-1] == named[0] and "," not in first and len(after) >= 2:
+            # "nonfat or low-fat milk", "red or green grapes": two kinds of one food;
+            # else the word alone ("lard or peanut oil") or the other option.
             ignored.append(after[0])
-            low = " ".join([before[0], *after[1:]])
+            low = " ".join([*before, *after[1:]])
+            if len(after) > 2:
+                readings.append(" ".join([*before, after[-1]]))
+            readings.extend([first, other])
         else:
             ignored.extend(after)
-            low = low[: cut.start()]
+            # "Monterey Jack, Colby, or cheddar cheese": a list; its first item is read
+            # first, with the parts that name no food ("garlic, minced, or ...").
+            items = first.split(",")
+            naming = [
+                k for k, item in enumerate(items) if any(map(_is_food_word, _WORD.findall(item)))
+            ]
+            keep = [item for k, item in enumerate(items) if k not in naming[1:]]
+            ignored.extend(w for k in naming[1:] for w in _WORD.findall(items[k]))
+            low = ",".join(keep)
+            readings.extend([*(items[k] for k in naming[1:]), other])
     extra = re.search(r"\bplus\s+(?:\d|an?\b|one\b|some\b)", low)
     if extra:
         # "eggs, beaten, plus 2 egg yolks for glazing": what follows is another food.
         ignored.extend(_WORD.findall(low[extra.start() :]))
         low = low[: extra.start()]
+    examples: list[str] = []
     for marker in _CLAUSE_MARKERS:
         at = low.find(marker)
         if at > 0 or (at == 0 and marker in ("optional", "divided")):
-            # The clause runs to the next comma.
-            end = low.find(",", at)
+            # The clause runs to the next comma; how to cut it runs to the end.
+            end = low.find(",", at) if marker != "cut into" else -1
             end = len(low) if end < 0 else end
-            ignored.extend(_WORD.findall(low[at:end]))
+            clause = _WORD.findall(low[at:end])
+            ignored.extend(clause)
+            if marker == "such as":
+                # "lamb, such as shoulder": the kind meant, if the table has it.
+                examples.extend(w for w in clause[2:] if w not in _LINK_WORDS)
             low = low[:at] + low[end:]
+    # "stems removed", "shells reserved": what is taken off names no food.
+    for gone in _TAKEN_OFF.finditer(low):
+        ignored.extend(gone.group(0).split())
+    low = _TAKEN_OFF.sub(" ", low)
     food: list[str] = []
     form: list[str] = []
     low = re.sub(r"(\d+(?:\.\d+)?)\s*%", r" \1pct ", low)
@@ -702,7 +766,7 @@ def _classify(text: str) -> tuple[list[str], list[str], list[str]]:
             ignored.append(word)
         else:
             food.append(word)
-    return food, form, ignored
+    return food, form, ignored, examples, readings
 
 
 def parse_entries(text: str) -> list[Entry]:

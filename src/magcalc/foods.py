@@ -1,7 +1,8 @@
-"""Foods: the bundled USDA SR Legacy table, food search, portions and servings.
+"""Foods: the bundled USDA tables, food search, portions and servings.
 
 The table (``data/foods.csv`` and ``data/portions.csv``, built by
-``scripts/build_foods.py`` from USDA's SR Legacy release) is read on first use
+``scripts/build_foods.py`` from USDA's SR Legacy and FNDDS 2021-2023 releases) is read
+on first use
 and kept for the life of the process. :func:`search_foods` ranks foods the way
 people type them; :func:`serving` turns a food and a household amount into
 grams through the food's USDA portions; :func:`food_magnesium` gives the
@@ -19,6 +20,8 @@ References
 from __future__ import annotations
 
 import csv
+import itertools
+import json
 import math
 import re
 import threading
@@ -33,7 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from magcalc._data import data_file
 from magcalc._models import InputModel
-from magcalc._search import SearchIndex, singular, tokens
+from magcalc._search import PREP_WORDS, SearchIndex, singular, tokens
 from magcalc.errors import (
     AmountError,
     InputError,
@@ -66,6 +69,7 @@ __all__ = [
     "MAX_PLAUSIBLE_SERVING_G",
     "MAX_QUERY_CHARS",
     "SOURCES",
+    "EntryContext",
     "Food",
     "FoodLike",
     "FoodMatch",
@@ -282,6 +286,22 @@ class SearchResults(list[FoodMatch]):
 
         return matches_html(self, self.query)
 
+    def to_dicts(self) -> list[dict[str, Any]]:
+        """
+        The hits as plain JSON-ready dicts (each a :class:`FoodMatch` dump).
+
+        Examples
+        --------
+        >>> hits = search_foods("almonds", limit=2)
+        >>> [h["food"]["description"] for h in hits.to_dicts()]
+        ['Nuts, almonds', 'Almonds, NFS']
+        """
+        return [m.model_dump(mode="json") for m in self]
+
+    def to_json(self) -> str:
+        """The hits as JSON text (a list of :class:`FoodMatch`); see :meth:`to_dicts`."""
+        return json.dumps(self.to_dicts())
+
     def __str__(self) -> str:
         return "\n".join(str(m) for m in self) or f"no foods match {self.query!r}"
 
@@ -300,11 +320,16 @@ class SearchResults(list[FoodMatch]):
                     "magnesium_mg_per_100g": m.food.magnesium_mg_per_100g,
                 }
                 for m in self
-            ]
+            ],
+            nullable_int=("fdc_id",),
         )
 
 
 MatchQuality = Literal["exact", "good", "weak"]
+EntryContext = Literal["eaten", "recipe"]
+_TYPED_AS_BOUGHT = frozenset({"dry", "uncooked", "raw", "unprepared"})
+_STATE_ONLY = frozenset({"uncooked", "unprepared"})
+"""What an entry describes: food as eaten (a diary) or an ingredient as bought (a recipe)."""
 
 
 class Match(BaseModel):
@@ -389,6 +414,11 @@ class Serving(BaseModel):
     magnesium_mg: float | None = None
     match: Match | None = None
     notes: tuple[str, ...] = ()
+
+    def _repr_html_(self) -> str:
+        from magcalc._display import serving_html
+
+        return serving_html(self)
 
     @property
     def magnesium(self) -> pint.Quantity[Any] | None:
@@ -555,7 +585,11 @@ def _resolve_portion(
 
 
 # Measures that name the same thing where a food has only one of them.
-_SAME_MEASURE = {"slice": "piece", "piece": "slice"}
+# (A celery rib is a stalk; a sachet or envelope of yeast is USDA's packet.)
+_SAME_MEASURE = {
+    "slice": "piece", "piece": "slice", "rib": "stalk", "package": "packet",
+    "sachet": "packet", "envelope": "packet", "packet": "package",
+}  # fmt: skip
 _SIZES = frozenset({"small", "medium", "large", "extra", "jumbo", "regular", "rectangular"})
 # A portion's text that says how many pieces it holds: "oz (23 whole kernels)",
 # "cup (4.86 large eggs)", "1 oz (about 12 nuts)".
@@ -602,6 +636,9 @@ def _count_portion(
 
     ranked = sorted((rank(item), item) for item in keys if not item[1].is_mass)
     ranked = [(r, item) for r, item in ranked if r[0] < 99]
+    if not ranked and size == "medium":
+        # A food USDA weighs in one size only ("1 fruit"): that is its medium one.
+        return _count_portion(food, amount, keys, "", names)
     if ranked:
         portion = ranked[0][1][0]
         grams = amount.value * portion.grams_per_unit
@@ -652,7 +689,8 @@ def _measure_vocabulary() -> frozenset[str]:
 
 class FoodTable:
     """
-    The bundled USDA SR Legacy food table: lookup by id and ranked search.
+    The bundled USDA food table (SR Legacy and FNDDS 2021-2023): lookup by id and
+    ranked search.
 
     Use :meth:`FoodTable.default` for the shared, lazily loaded instance; the
     module-level functions (:func:`search_foods`, :func:`get_food`, ...) use it.
@@ -996,6 +1034,7 @@ class FoodTable:
         amount: Amount | None = None,
         warn: bool = True,
         notes: bool = True,
+        context: EntryContext = "eaten",
     ) -> tuple[Food, Match, tuple[str, ...]]:
         """
         The food an entry names, how sure the match is, and notes.
@@ -1017,23 +1056,39 @@ class FoodTable:
             raise UnknownFoodError(
                 entry.text, ["an entry that names a food, e.g. '1 cup milk' or '2 eggs'"]
             )
+        if entry.readings:
+            return self._match_readings(
+                entry, source=source, amount=amount, warn=warn, notes=notes, context=context
+            )
         if len(query) > MAX_QUERY_CHARS:
             raise UnknownFoodError(
                 _shorten(entry.text),
                 [f"a food name of at most {MAX_QUERY_CHARS} characters (not {len(query):,})"],
             )
-        # Pounds and kilograms are what food is bought by: the raw food, as bought.
-        as_bought = (
-            amount is not None
-            and amount.kind == "mass"
-            and amount.unit
-            in (
-                "pound",
-                "kilogram",
-            )
+        # A recipe measures ingredients as bought: with no preparation typed, the raw
+        # meat, the dry grain ("1 cup rice", "2 lb lamb shoulder", "4 salmon fillets"). What
+        # a person ate was eaten prepared ("1 cup brown rice" in a diary is cooked), except
+        # where it is weighed as bought, by the pound or kilogram.
+        typed = set(tokens(" ".join((query, *entry.form_words, *entry.ignored_words))))
+        as_bought = amount is not None and (
+            context == "recipe"
+            or (amount.kind == "mass" and amount.unit in ("pound", "kilogram"))
+            # "dry rice", "uncooked pasta": the state as bought, typed.
+            or bool(typed & _TYPED_AS_BOUGHT)
         )
+        if as_bought:
+            # "Uncooked" says the state, which as_bought ranks by; USDA mostly writes "raw"
+            # or "dry", so the word itself would match the few foods that say "uncooked".
+            kept = [w for w in query.split() if w.lower() not in _STATE_ONLY]
+            query = " ".join(kept) or query
+        # "fresh" names no food, but where USDA has a fresh and a dried or canned one
+        # ("Thyme, fresh") it says which.
+        fresh = ("fresh",) if "fresh" in entry.ignored_words else ()
         ranked = self._search.rank(
-            query, source=source, optional=entry.form_words, as_bought=as_bought
+            query,
+            source=source,
+            optional=(*entry.form_words, *entry.example_words, *fresh),
+            as_bought=as_bought,
         )[:30]
         if entry.form_words:
             # A form word can be part of the food's name ("shredded wheat", "ground
@@ -1076,7 +1131,12 @@ class FoodTable:
                     )
                     try:
                         found = self.match(
-                            tail, source=source, amount=amount, warn=False, notes=notes
+                            tail,
+                            source=source,
+                            amount=amount,
+                            warn=False,
+                            notes=notes,
+                            context=context,
                         )
                         _resolve_portion(found[0], amount, names)
                     except MagcalcError:
@@ -1090,7 +1150,9 @@ class FoodTable:
             # Descriptive words after a comma ("garlic, smashed"): the name alone.
             head = entry.model_copy(update={"food_words": entry.head_words, "head_words": ()})
             try:
-                found = self.match(head, source=source, amount=amount, warn=False, notes=notes)
+                found = self.match(
+                    head, source=source, amount=amount, warn=False, notes=notes, context=context
+                )
             except UnknownFoodError:
                 pass
             else:
@@ -1107,7 +1169,14 @@ class FoodTable:
                     continue  # only instructions ("smashed", "thinly sliced") may go
                 first = entry.model_copy(update={"food_words": entry.food_words[:n]})
                 try:
-                    found = self.match(first, source=source, amount=amount, warn=False, notes=notes)
+                    found = self.match(
+                        first,
+                        source=source,
+                        amount=amount,
+                        warn=False,
+                        notes=notes,
+                        context=context,
+                    )
                 except UnknownFoodError:
                     continue
                 if found[1].quality == "good" and found[1].coverage > coverage:
@@ -1124,7 +1193,9 @@ class FoodTable:
                     continue  # more than half may go only to keep a specific noun
                 tail = entry.model_copy(update={"food_words": entry.food_words[-n:]})
                 try:
-                    found = self.match(tail, source=source, amount=amount, warn=False, notes=notes)
+                    found = self.match(
+                        tail, source=source, amount=amount, warn=False, notes=notes, context=context
+                    )
                 except UnknownFoodError:
                     continue
                 row = self._row(found[0].key)
@@ -1135,6 +1206,12 @@ class FoodTable:
                     return self._finish_match(entry, (found[0], weak, found[2]), warn)
         floor = _MIN_COVERAGE if chosen == close[0] else _PORTION_COVERAGE
         if coverage < floor:
+            span = self._match_span(
+                entry, source=source, amount=amount, notes=notes, context=context
+            )
+            if span is not None:
+                weak = span[1].model_copy(update={"quality": "weak"})
+                return self._finish_match(entry, (span[0], weak, span[2]), warn)
             raise UnknownFoodError(entry.text, self.suggest(query))
         quality: MatchQuality = "good" if coverage >= _GOOD_COVERAGE else "weak"
         alternatives = tuple(
@@ -1165,6 +1242,101 @@ class FoodTable:
             )
         said = self._disagreement(query, chosen, entry.form_words) if notes else ()
         return food, match, said
+
+    def _match_readings(
+        self,
+        entry: Entry,
+        *,
+        source: str | None,
+        amount: Amount | None,
+        warn: bool,
+        notes: bool,
+        context: EntryContext,
+    ) -> tuple[Food, Match, tuple[str, ...]]:
+        """An entry that names alternatives ("lard or peanut oil"): the first reading
+        that names a food well, else the first that matches at all."""
+        plain = entry.model_copy(update={"readings": ()})
+        options = [plain] + [
+            plain.model_copy(update={"food_words": words, "head_words": ()})
+            for words in entry.readings
+        ]
+        first: tuple[Food, Match, tuple[str, ...]] | None = None
+        for k, option in enumerate(options):
+            try:
+                found = self.match(
+                    option, source=source, amount=amount, warn=False, notes=notes, context=context
+                )
+            except UnknownFoodError:
+                continue
+            if first is None:
+                first = found
+            if self._names_well(found, single_ok=k == 0):
+                return self._finish_match(entry, found, warn)
+        if first is None:
+            raise UnknownFoodError(entry.text, self.suggest(entry.food))
+        return self._finish_match(entry, first, warn)
+
+    def _match_span(
+        self,
+        entry: Entry,
+        *,
+        source: str | None,
+        amount: Amount | None,
+        notes: bool,
+        context: EntryContext,
+    ) -> tuple[Food, Match, tuple[str, ...]] | None:
+        """The last resort before refusing: two, then one, of the entry's words that
+        name a food well, the last first (English puts the food's noun last: "tart
+        eating apples", "saffron threads" -> saffron, "dutch-process cocoa powder")."""
+        words = entry.food_words[:8]
+        vocabulary = self._search.knows
+        for n in (2, 1):
+            if n >= len(words):
+                continue
+            for start in range(len(words) - n, -1, -1):
+                span = words[start : start + n]
+                if all(w in _GENERIC_NOUNS for w in span) or not all(map(vocabulary, span)):
+                    continue
+                part = entry.model_copy(
+                    update={"food_words": span, "head_words": (), "readings": ()}
+                )
+                try:
+                    found = self.match(
+                        part, source=source, amount=amount, warn=False, notes=notes, context=context
+                    )
+                except UnknownFoodError:
+                    continue
+                if found[1].quality == "good" and self._names_well(found, single_ok=False):
+                    return found
+        return None
+
+    def _names_well(self, found: tuple[Food, Match, tuple[str, ...]], *, single_ok: bool) -> bool:
+        """Whether a match names what was typed, not only has its words: one whose
+        description has two typed words side by side ("Syrups, maple" for "maple
+        syrup", not "Figs, canned, heavy syrup" for "fig syrup"), or a good match whose
+        name or kind is the one word typed ("Lard", "Peppers, serrano")."""
+        food, match, _ = found
+        row = self._row(food.key)
+        if row is None:
+            return False
+        typed = self._search._correct(tokens(match.query))
+        head = self._search.head_words(row)
+        if len(set(typed)) <= 1:
+            # One word: the food's name or its kind ("Lard", "Peppers, serrano, raw").
+            names = {frozenset(tokens(part)) for part in food.description.split(",")[:2]}
+            return match.quality == "good" and (
+                single_ok or (frozenset(typed) in names | {head} and not set(typed) & PREP_WORDS)
+            )
+        pairs = set(itertools.pairwise(typed))
+        pairs |= {(b, a) for a, b in pairs}
+        if self._search._pairs(row) & pairs or set(typed) <= head:
+            return True
+        if any(set(typed) <= name for name in self._search.synonym_sets(row)):
+            return True  # FNDDS's everyday name ("Monterey Jack")
+        # "Cheese, monterey" for "monterey jack": its name was typed and no other typed
+        # word stands elsewhere in it (as "syrup" does in "Figs, canned, heavy syrup").
+        rest = set(typed) - head
+        return bool(head) and head <= set(typed) and not rest & self._search.words(row)
 
     def _finish_match(
         self, entry: Entry, found: tuple[Food, Match, tuple[str, ...]], warn: bool
@@ -1431,7 +1603,7 @@ def _text_amount(text: str, names: list[str] | None) -> Amount:
         and entry.size is None
         and entry.stated_grams is None
     ):
-        return parse_amount(text)  # "100": a bare number in text is refused
+        return parse_amount(text)  # "100": a bare number is grams
     if names is not None:
         names.extend(entry.food_words)
     found = entry.amount()
@@ -1481,7 +1653,13 @@ def _is_key(text: str) -> bool:
     return bool(re.fullmatch(r"\s*(fdc|fndds|ndb)\s*:\s*\d+\s*", text, re.IGNORECASE))
 
 
-def serving(food: FoodLike, amount: AmountLike = None, *, source: str | None = None) -> Serving:
+def serving(
+    food: FoodLike,
+    amount: AmountLike = None,
+    *,
+    source: str | None = None,
+    context: EntryContext = "eaten",
+) -> Serving:
     """
     Resolve a food entry, or a food and an amount, to grams and magnesium.
 
@@ -1509,6 +1687,12 @@ def serving(food: FoodLike, amount: AmountLike = None, *, source: str | None = N
         Text such as "1/2 cup" or "2 eggs", a mass or volume Quantity, or grams.
     source : {None, 'SR Legacy', 'FNDDS'}, default None
         Match foods from one USDA database only.
+    context : {'eaten', 'recipe'}, default 'eaten'
+        What the entry describes. ``'eaten'`` (a diary): a food with no preparation
+        named is taken as eaten, so "1 cup brown rice" is cooked rice. ``'recipe'`` (an
+        ingredient line): a measured ingredient is taken as bought, so "1 cup brown
+        rice" is dry rice and "1 lb lamb shoulder" raw lamb. Pounds and kilograms are
+        as bought in both. Name the preparation ("cooked", "dry") to decide it.
 
     Returns
     -------
@@ -1540,13 +1724,17 @@ def serving(food: FoodLike, amount: AmountLike = None, *, source: str | None = N
     >>> s = serving("2 eggs scrambled")
     >>> s.food.description, s.grams
     ('Egg, whole, cooked, scrambled', 122.0)
+    >>> serving("1 cup brown rice").food.description  # in a diary: eaten, cooked
+    "Rice, brown, medium-grain, cooked (Includes foods for USDA's Food Distribution Program)"
+    >>> serving("1 cup brown rice", context="recipe").food.description  # as bought
+    "Rice, brown, medium-grain, raw (Includes foods for USDA's Food Distribution Program)"
     """
     table = FoodTable.default()
     entry, parsed, names, notes = _entry_and_amount(food, amount)
     assert parsed is not None
     match: Match | None = None
     if entry is not None:
-        resolved, match, more = table.match(entry, source=source, amount=parsed)
+        resolved, match, more = table.match(entry, source=source, amount=parsed, context=context)
         notes = notes + more
     else:
         resolved = table.resolve(food, source=source)
@@ -1636,7 +1824,7 @@ class Servings(list[Serving]):
         return "\n".join(lines)
 
 
-def servings(text: str, *, source: str | None = None) -> Servings:
+def servings(text: str, *, source: str | None = None, context: EntryContext = "eaten") -> Servings:
     """
     One serving per food in a line that may name several ("2 eggs and a slice of toast").
 
@@ -1652,6 +1840,8 @@ def servings(text: str, *, source: str | None = None) -> Servings:
     ----------
     text : str
     source : {None, 'SR Legacy', 'FNDDS'}, default None
+    context : {'eaten', 'recipe'}, default 'eaten'
+        As for :func:`serving`: a diary line (eaten) or a recipe's ingredients (as bought).
 
     Returns
     -------
@@ -1670,8 +1860,8 @@ def servings(text: str, *, source: str | None = None) -> Servings:
         raise AmountError(f"a food entry must be text, not {type(text).__name__}")
     whole = parse_entry(text)
     parts = parse_entries(text)
-    if len(parts) <= 1 or (whole.has_amount and _matches_well(whole, source)):
-        return Servings([serving(text, source=source)], text)
+    if len(parts) <= 1 or (whole.has_amount and _matches_well(whole, source, context)):
+        return Servings([serving(text, source=source, context=context)], text)
     found: list[Serving] = []
     unplaced: list[str] = []
     for part in parts:
@@ -1682,7 +1872,7 @@ def servings(text: str, *, source: str | None = None) -> Servings:
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", MatchWarning)
-                item = serving(part.text, source=source)
+                item = serving(part.text, source=source, context=context)
         except MagcalcError as err:
             unplaced.append(f"{part.text!r}: {err}")
             continue
@@ -1692,11 +1882,13 @@ def servings(text: str, *, source: str | None = None) -> Servings:
     return Servings(found, text, unplaced)
 
 
-def _matches_well(entry: Entry, source: str | None) -> bool:
+def _matches_well(entry: Entry, source: str | None, context: EntryContext) -> bool:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            _, match, _ = FoodTable.default().match(entry, source=source, warn=False)
+            _, match, _ = FoodTable.default().match(
+                entry, source=source, warn=False, context=context
+            )
     except MagcalcError:
         return False
     return match.quality != "weak" and match.coverage >= 0.95
@@ -1707,6 +1899,7 @@ def food_magnesium(
     amount: str | float | pint.Quantity[Any] | Amount | None = None,
     *,
     source: str | None = None,
+    context: EntryContext = "eaten",
 ) -> pint.Quantity[Any]:
     """
     Magnesium in an amount of a food.
@@ -1720,6 +1913,9 @@ def food_magnesium(
         "1/2 cup", "3.5 oz", "1 medium", a pint Quantity, or grams.
     source : {None, 'SR Legacy', 'FNDDS'}, default None
         Match foods from one USDA database only.
+    context : {'eaten', 'recipe'}, default 'eaten'
+        A food as eaten (a diary) or an ingredient as bought (a recipe); see
+        :func:`serving`.
 
     Returns
     -------
@@ -1744,7 +1940,7 @@ def food_magnesium(
     >>> round(food_magnesium("almonds", "1 oz").magnitude, 1)
     76.5
     """
-    result = serving(food, amount, source=source)
+    result = serving(food, amount, source=source, context=context)
     if result.magnesium_mg is None:
         raise NoMagnesiumDataError(result.food.description, result.food.magnesium_note)
     return mg(result.magnesium_mg)
