@@ -1,7 +1,8 @@
 """USDA FoodData Central (FDC): a robust, cached API client and offline parse functions.
 
-The bundled table holds SR Legacy only; FDC adds Foundation, Survey (FNDDS) and
-Branded foods. Following pvlib's ``iotools``, fetching and parsing are split:
+The bundled table holds SR Legacy and FNDDS 2021-2023; FDC adds Foundation and
+Branded foods and its own Survey (FNDDS) releases. Following pvlib's ``iotools``,
+fetching and parsing are split:
 
 * :class:`FdcClient` does the I/O: a ``requests`` Session with timeouts on every
   call and a total deadline on every request (retries, their waits and the body
@@ -24,7 +25,7 @@ recorded zero, which FDC may write as ``0E-8``, is 0.0.
 The API key
 -----------
 Pass ``api_key=`` or set the ``FDC_API_KEY`` environment variable; without either
-the client falls back to ``DEMO_KEY`` with a warning (about 30 requests an hour).
+the client falls back to ``DEMO_KEY`` with a warning (about 30 requests an hour [2]_).
 A free key: https://fdc.nal.usda.gov/api-key-signup. The key travels only in the
 ``X-Api-Key`` header: never in a URL, a log record, an exception text, a repr or
 the cache file (requests-cache stores the header as ``REDACTED`` and leaves it out
