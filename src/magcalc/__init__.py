@@ -78,7 +78,7 @@ if TYPE_CHECKING:
     from magcalc.units import Amount, get_registry, parse_amount
 
 # The single source of the version (pyproject reads it): importlib.metadata costs ~25 ms.
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 # name -> submodule that defines it; resolved lazily by __getattr__.
 _LAZY: dict[str, str] = {
