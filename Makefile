@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck unit notebooks docs bench data check-data clean
+.PHONY: demo test lint typecheck unit notebooks docs bench data check-data clean spark
 
 # Create .venv when missing and (re)install whenever pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -57,6 +57,12 @@ docs: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# Spark is not in the dev extra (it is large and slow to start): this installs the spark
+# extra into .venv and runs the Spark tests on local[2] (they need Java 17+).
+spark: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[spark]"
+	$(BIN)/python -m pytest tests/test_spark.py
 
 # Rebuild data/*.csv from ../shared/usda (the committed files are the reviewable copy).
 data: $(STAMP)

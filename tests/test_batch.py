@@ -478,7 +478,7 @@ def test_dask_agrees_with_pandas() -> None:
     diary, people = _dask_case()
     expected = batch.assess_frame(diary, people, errors="report")
     ddf = dd.from_pandas(diary, npartitions=3, sort=False)
-    got = batch.assess_dask(ddf, people, errors="report", scheduler="synchronous")
+    got = batch.assess_dask(ddf, people, errors="report", scheduler="synchronous").compute()
     pd.testing.assert_frame_equal(got.people, expected.people)
     pd.testing.assert_frame_equal(got.days, expected.days)
     pd.testing.assert_frame_equal(got.errors, expected.errors)
@@ -736,3 +736,202 @@ def test_implausible_and_overflowing_amounts() -> None:
     assert len(result.errors) == 300
     assert result.errors["reason"].str.contains("more magnesium than can be computed").all()
     assert math.isnan(result.people["total_mg"].iloc[0])
+
+
+# --------------------------------------------------------------------------- numbers as arrays
+
+
+def _numeric_case(n: int = 400, seed: int = 11) -> tuple[Any, Any]:
+    rng = np.random.default_rng(seed)
+    foods = np.asarray(["11458", "16015", "12061", "01188", "09040", "zzqx"], dtype=object)
+    amount = rng.uniform(0, 300, n)
+    amount[:12] = [-1.0, math.nan, math.inf, 1e300, 0.0, 5e-5, 2e15, 7.0, 1e-4, 3.0, 2.0, 1.0]
+    units = np.asarray([None, "cup", "oz", "g", " ", "medium", "tbsp", "kg"], dtype=object)
+    unit = units[rng.integers(0, len(units), n)]
+    diary = pd.DataFrame(
+        {
+            "person_id": rng.integers(0, 30, n),
+            "day": rng.integers(1, 4, n),
+            "food": foods[rng.integers(0, len(foods), n)],
+            "amount": amount,
+            "unit": unit,
+        }
+    )
+    people = pd.DataFrame(
+        {"person_id": np.arange(30), "age": rng.uniform(1, 90, 30), "sex": ["female"] * 30}
+    )
+    return diary, people
+
+
+def _same_result(a: Any, b: Any) -> None:
+    pd.testing.assert_frame_equal(a.days, b.days, rtol=1e-12)
+    pd.testing.assert_frame_equal(a.people, b.people, rtol=1e-12)
+    pd.testing.assert_frame_equal(a.errors, b.errors)
+
+
+@pytest.mark.parametrize("column", ["amount", "grams"])
+def test_numeric_columns_read_as_arrays_agree_with_cell_by_cell(column: str) -> None:
+    # A float64 column is read as an array; the same numbers as Python objects are read
+    # cell by cell, as assess reads them: the results, errors and warnings are the same.
+    diary, people = _numeric_case()
+    if column == "grams":
+        diary = diary.drop(columns="unit").rename(columns={"amount": "grams"})
+        diary.loc[::7, "grams"] = np.nan
+        diary.loc[::7, "amount"] = "1 cup"
+    as_objects = diary.assign(**{column: diary[column].astype(object)})
+    with pytest.warns(magcalc.PlausibilityWarning) as fast_warnings:
+        fast = batch.assess_frame(diary, people, errors="report")
+    with pytest.warns(magcalc.PlausibilityWarning) as slow_warnings:
+        slow = batch.assess_frame(as_objects, people, errors="report")
+    _same_result(fast, slow)
+    assert [str(w.message) for w in fast_warnings] == [str(w.message) for w in slow_warnings]
+    assert len(fast.errors) > 5  # negative, NaN, infinite, too large, no portion, ...
+
+
+def test_numeric_amounts_agree_with_serving_row_by_row() -> None:
+    rng = np.random.default_rng(5)
+    n = 200
+    foods = np.asarray(["11458", "16015", "12061", "09040"], dtype=object)
+    units = np.asarray([None, "cup", "oz", "g", "lb"], dtype=object)
+    diary = pd.DataFrame(
+        {
+            "person_id": np.arange(n),
+            "food": foods[rng.integers(0, len(foods), n)],
+            "amount": rng.uniform(0.01, 3, n),
+            "unit": units[rng.integers(0, len(units), n)],
+        }
+    )
+    people = pd.DataFrame({"person_id": np.arange(n), "age": 40, "sex": "male"})
+    days = batch.assess_frame(diary, people).days
+    for row, got in zip(diary.itertuples(), days["food_mg"], strict=True):
+        amount = row.amount if pd.isna(row.unit) else f"{float(row.amount)!r} {row.unit}"
+        want = magcalc.serving(row.food, amount).magnesium_mg
+        assert math.isclose(got, want, rel_tol=1e-12, abs_tol=1e-9)
+
+
+def test_every_row_distinct_grams_at_full_precision() -> None:
+    rng = np.random.default_rng(8)
+    n = 5000
+    grams = rng.uniform(1, 300, n)
+    diary = pd.DataFrame(
+        {"person_id": np.arange(n) % 50, "day": 1, "food": "12061", "amount": grams}
+    )
+    people = pd.DataFrame({"person_id": np.arange(50), "age": 30.5, "sex": "female"})
+    result = batch.assess_frame(diary, people)
+    per_100g = magcalc.get_food("12061").magnesium_mg_per_100g
+    want = np.bincount(np.arange(n) % 50, weights=grams * per_100g / 100)
+    np.testing.assert_allclose(result.days["food_mg"], want, rtol=1e-12)
+
+
+# --------------------------------------------------------------------------- people by stage
+
+
+def test_people_by_life_stage_agree_with_person() -> None:
+    rng = np.random.default_rng(2)
+    n = 600
+    ages = rng.uniform(0, 124.9, n)
+    # Band edges exactly, and float noise next to them, where round(months, 9) decides.
+    ages[:8] = [4.0, 9.0, 14.0, 19.0, 31.0, 51.0, 71.0, 7 / 12]
+    ages[8:12] = [10.0 - 1e-12, 60.0 - 1e-13, 1 / 12 * 7 + 1e-14, 0.0]
+    people = pd.DataFrame(
+        {
+            "person_id": np.arange(n),
+            "age": ages,
+            "sex": rng.choice(["female", "male", "F"], n),
+            "pregnant": rng.random(n) < 0.1,
+        }
+    )
+    for framework in ("IOM1997", "EFSA2015", "US_DV2016"):
+        prepared = batch.prepare_people(people, framework, errors="report")
+        profiles = prepared.profiles
+        for i in range(n):
+            row = people.iloc[i]
+            try:
+                person = Person(
+                    age_years=float(row["age"]), sex=row["sex"], pregnant=bool(row["pregnant"])
+                )
+                refs = reference_values(person, framework=framework)
+            except MagcalcError:
+                assert not profiles["valid"].iloc[i]
+                continue
+            got = profiles.iloc[i]
+            assert got["valid"], got["reason"]
+            assert got["life_stage"] == refs.life_stage
+            assert close(got["ear_mg"], refs.ear_mg) and close(got["target_mg"], refs.target_mg)
+            assert close(got["ul_supplemental_mg"], refs.ul_supplemental_mg)
+            assert got["sd_within_mg"] == magcalc.references.within_person_sd(person)[0]
+
+
+# --------------------------------------------------------------------------- Dask, lazily
+
+_reads: list[int] = []
+
+
+def _read_part(i: int, frame: Any) -> Any:
+    _reads.append(i)
+    return frame
+
+
+def _counted_dask(diary: Any, npartitions: int) -> Any:
+    dd = pytest.importorskip("dask.dataframe")
+    from dask import delayed
+
+    chunks = np.array_split(np.arange(len(diary)), npartitions)
+    parts = [delayed(_read_part)(i, diary.iloc[c]) for i, c in enumerate(chunks)]
+    return dd.from_delayed(parts, meta=diary.iloc[:0])
+
+
+def test_dask_is_lazy_and_reads_each_partition_once() -> None:
+    diary, people = _dask_case()
+    expected = batch.assess_frame(diary, people, errors="report")
+    _reads.clear()
+    lazy = batch.assess_dask(_counted_dask(diary, 4), people, errors="report")
+    assert _reads == []  # nothing computed, not even the length
+    assert "not computed" in repr(lazy)
+    got = lazy.compute(scheduler="threads")
+    assert sorted(_reads) == [0, 1, 2, 3]  # one pass over the input
+    _same_result(got, expected)
+    # The collections hold the same rows, in partition order.
+    days = lazy.days.compute(scheduler="threads")
+    assert len(days) == len(expected.days)
+    people_rows = lazy.people.compute(scheduler="threads")
+    assert sorted(people_rows["person_id"]) == sorted(expected.people["person_id"])
+    errors = lazy.errors.compute(scheduler="threads")
+    assert sorted(errors["row"]) == sorted(expected.errors["row"])
+
+
+def test_dask_people_table_enters_the_graph_once() -> None:
+    diary, people = _dask_case()
+    dd = pytest.importorskip("dask.dataframe")
+    lazy = batch.assess_dask(dd.from_pandas(diary, npartitions=5, sort=False), people)
+    graph = dict(lazy.people.__dask_graph__())
+    holding = [k for k in graph if "magcalc-people" in str(k)]
+    assert len(holding) == 1
+
+
+def test_dask_raise_names_the_row_of_the_whole_input() -> None:
+    diary, people = _dask_case()
+    diary = diary[diary["person_id"] != "p99"]  # one bad row left: 'zzqx', row 62
+    dd = pytest.importorskip("dask.dataframe")
+    lazy = batch.assess_dask(dd.from_pandas(diary, npartitions=3, sort=False), people)
+    with pytest.raises(DiaryError, match=r"^row 62: "):
+        lazy.compute(scheduler="synchronous")
+
+
+def test_dask_on_distributed() -> None:
+    pytest.importorskip("dask.dataframe")
+    distributed = pytest.importorskip("distributed")
+    diary, people = _dask_case()
+    expected = batch.assess_frame(diary, people, errors="report")
+    import dask.dataframe as dd
+
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        lazy = batch.assess_dask(
+            dd.from_pandas(diary, npartitions=3, sort=False), people, errors="report"
+        )
+        got = lazy.compute()
+        assert client is not None
+    _same_result(got, expected)

@@ -354,6 +354,7 @@ NOT_REACHED = {
     "give exactly one of age_years= or age_months=": "argparse requires --age or --age-months",
     "person must be a magcalc Person": "the CLI always passes a Person",
     "report must be an Assessment": "the CLI always passes an Assessment",
+    "diary must be a Spark DataFrame": "the CLI has no Spark route",
 }
 
 

@@ -65,4 +65,4 @@ def test_held_out_magnesium_within_20_percent(held_out: entry_eval.Scores) -> No
 def test_held_out_same_answer_under_harmless_variants() -> None:
     same, total, _ = entry_eval.variant_agreement(entry_eval.load("test")[:150])
     assert total > 100
-    assert same / total >= 0.88  # 93.0 % over the whole held-out half when set
+    assert same / total >= 0.93  # 97.8 % over the whole held-out half when set

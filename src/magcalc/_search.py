@@ -59,7 +59,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["PREP_WORDS", "SearchIndex", "brand_words", "singular", "tokens"]
+__all__ = [
+    "NEUTRAL_WORDS",
+    "PREP_WORDS",
+    "VARIANT_WORDS",
+    "SearchIndex",
+    "brand_words",
+    "singular",
+    "tokens",
+]
 
 _STOPWORDS = frozenset(
     "a an and or of in on to the for with without from by as at per ns nfs".split()
@@ -87,6 +95,7 @@ class _Names:
     implied: dict[str, tuple[str, ...]]
     longest: int
     default: dict[tuple[str, ...], tuple[str, ...]]
+    words: frozenset[str] = frozenset()  # every word of the everyday names
 
 
 @functools.cache
@@ -110,7 +119,25 @@ def _names() -> _Names:
                 default[name] = words
             else:
                 phrase[name] = words
-    return _Names(alias, phrase, implied, max(map(len, phrase), default=1), default)
+    named = {*alias, *implied} | {w for name in (*phrase, *default) for w in name}
+    return _Names(
+        alias, phrase, implied, max(map(len, phrase), default=1), default, frozenset(named)
+    )
+
+
+@functools.cache
+def _sorted(words: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(words))
+
+
+def _one_slip(word: str, choices: frozenset[str]) -> str | None:
+    """The choice one slip from ``word`` (a letter wrong, missing or extra, or two
+    swapped), if exactly one is; None otherwise."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    near = process.extract(word, _sorted(choices), scorer=OSA.distance, score_cutoff=1, limit=2)
+    return near[0][0] if len(near) == 1 else None
 
 
 # Words that mark a processed or modified variant; the plain food ranks first unless typed.
@@ -127,6 +154,10 @@ _PREP = frozenset(
     "uncooked unprepared dehydrated simmered heated".split()
 )
 PREP_WORDS = _PREP
+VARIANT_WORDS = _VARIANT
+"""Words that mark a processed or modified variant ("powder", "chocolate", "canned")."""
+NEUTRAL_WORDS = _NEUTRAL
+"""Words that describe a food's default ("plain", "commercial"), not a variant of it."""
 """Words that say how a food was prepared ("raw", "boiled", "canned"), not which food."""
 _IRREGULAR = {"leaves": "leaf", "halves": "half", "loaves": "loaf", "knives": "knife"}
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -276,6 +307,7 @@ _GROUP_DEFAULTS = {
     "Spices and Herbs": frozenset({"dried", "dry", "ground"}),
     "Soups, Sauces, and Gravies": frozenset({"canned"}),
 }
+_SALT_WORDS = frozenset({"unsalted", "saltless", "salted"})
 _UNSALTED = re.compile(r"\b(without (added )?salt|unsalted|no salt)")
 _SALTED = re.compile(r"\b(with (added )?salt|salted|salt added)")
 _UNCOOKED_WORDS = frozenset("raw unheated unprepared uncooked".split())
@@ -738,6 +770,13 @@ class SearchIndex:
             synonym_sets,
         )
 
+    def _salt_mended(self, typed: list[str]) -> list[str]:
+        """Typed words with a slip in a salt word mended ("unslated" -> "unsalted")."""
+        postings = self._index.postings
+        return [
+            t if t in postings or len(t) < 5 else (_one_slip(t, _SALT_WORDS) or t) for t in typed
+        ]
+
     def _correct(self, query_tokens: list[str]) -> list[str]:
         """Map tokens not in the vocabulary to vocabulary words (names, compounds, typos)."""
         return self._correct_counted(query_tokens)[0]
@@ -747,6 +786,15 @@ class SearchIndex:
         index = self._index
         dropped = 0
         names = _names()
+        known = names.words
+        # A slip in an everyday name ("aubregine", "pancteta") is mended first, so that
+        # the name is then read as written in data/food_names.csv.
+        query_tokens = [
+            t
+            if len(t) < 5 or t in index.postings or t in known or t.isdigit()
+            else (_one_slip(t, known) or t)
+            for t in query_tokens
+        ]
         out: list[str] = []
         i = 0
         while i < len(query_tokens):
@@ -781,19 +829,33 @@ class SearchIndex:
         if len(tok) >= 4:
             from rapidfuzz import fuzz, process
 
+            if len(tok) >= 5:
+                # One slip first: a letter wrong, missing or extra, or two letters swapped
+                # ("ornage" is "orange", not "borage": a swap costs two edits in ratio).
+                # Among several, a swap ("peacn": pecan, not peach), then the word most
+                # foods have.
+                from rapidfuzz.distance import OSA
+
+                near = process.extract(
+                    tok, index.vocab, scorer=OSA.distance, score_cutoff=1, limit=None
+                )
+                if near:
+                    letters = sorted(tok)
+                    word: str = min(
+                        near,
+                        key=lambda h: (
+                            h[1],
+                            sorted(h[0]) != letters,
+                            -len(index.postings[h[0]]),
+                            h[0],
+                        ),
+                    )[0]
+                    return word
             cutoff = 80 if len(tok) >= 6 else 75
             hit = process.extractOne(tok, index.vocab, scorer=fuzz.ratio, score_cutoff=cutoff)
             if hit is not None:
                 best: str = hit[0]
                 return best
-            if len(tok) >= 5:
-                # Two letters swapped ("tomtao", "ornage") cost one edit here, two in ratio.
-                from rapidfuzz.distance import OSA
-
-                swapped = process.extractOne(tok, index.vocab, scorer=OSA.distance, score_cutoff=1)
-                if swapped is not None:
-                    near: str = swapped[0]
-                    return near
         if len(tok) >= 3:
             # As-you-type prefix: the most common word that starts with it.
             lo = bisect.bisect_left(index.vocab, tok)
@@ -837,7 +899,7 @@ class SearchIndex:
         grains and legumes then prefer the raw food, as bought, over a cooked one.
         """
         index = self._index
-        raw = tokens(query)
+        raw = self._salt_mended(tokens(query))
         # Salt level is a preference, not a word to find ("unsalted butter").
         salt_pref = 0
         if any(t in ("unsalted", "saltless") for t in raw):
@@ -1057,7 +1119,7 @@ class SearchIndex:
         as absent.
         """
         index = self._index
-        typed = tokens(query)
+        typed = self._salt_mended(tokens(query))
         raw = [t for t in typed if t not in ("unsalted", "saltless", "salted")]
         if raw == typed:
             raw = list(_names().default.get(tuple(raw), raw))

@@ -9,7 +9,8 @@ with :func:`magcalc.assess` person by person (tested to 1e-9 mg).
 
 :func:`prevalence` summarises groups with the EAR cut-point method.
 :func:`assess_partition` and :func:`assess_dask` run the same computation on a Dask
-DataFrame partitioned by person.
+DataFrame partitioned by person; :func:`assess_dask` is lazy and returns a
+:class:`DaskBatchResult` of Dask DataFrames.
 
 The rules are those of :func:`magcalc.assess`:
 
@@ -25,10 +26,13 @@ The rules are those of :func:`magcalc.assess`:
   supplemental magnesium (food never counts [2]_); it is missing (NA) where no UL is set.
 
 How it stays fast: every text column is factorised once, so free text is resolved once
-per distinct string, amounts are parsed once per distinct (amount, unit), a household
-measure is converted to grams once per distinct (food, measure), reference values are
-looked up once per distinct person profile, and the sums are ``numpy.bincount`` over
-integer codes: no Python runs per diary row.
+per distinct string; amounts that are plain numbers (grams, or a number beside a unit
+parsed once per distinct unit) are read as arrays, other amounts parsed once per
+distinct (amount, unit); a household measure is converted to grams once per distinct
+(food, measure); the food table is read as arrays; people are matched to reference
+values once per life stage (ages placed in the stages' age bands with
+``numpy.searchsorted``); and the sums are ``numpy.bincount`` over integer codes: no
+Python runs per diary row or per person.
 
 pandas is an optional extra (``pip install magcalc[pandas]``); Dask is another
 (``pip install magcalc[dask]``).
@@ -45,10 +49,11 @@ References
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
 import warnings
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -60,6 +65,7 @@ except ImportError as _missing:  # pragma: no cover - tested in a subprocess wit
 
     raise MissingDependencyError("pandas", "pandas") from _missing
 
+from magcalc._spark import SparkResult, assess_spark
 from magcalc.assessment import (
     FOOD_ONLY_COLUMNS,
     MAX_CELL_CHARS,
@@ -98,10 +104,13 @@ __all__ = [
     "PEOPLE_COLUMNS",
     "ROW_COLUMN",
     "BatchResult",
+    "DaskBatchResult",
     "PreparedPeople",
+    "SparkResult",
     "assess_dask",
     "assess_frame",
     "assess_partition",
+    "assess_spark",
     "partition_meta",
     "prepare_people",
     "prevalence",
@@ -351,6 +360,21 @@ class _Factor:
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
         return cls(np.asarray(codes, dtype=np.intp), pd.Index(uniques))
 
+    @classmethod
+    def rows(cls, series: pd.Series[Any], n: int) -> _Factor:
+        """A number column, one code per row: hashing a million distinct gram amounts
+        would cost more than all the rest. ``index`` may repeat values."""
+        keep = ~np.asarray(series.isna(), dtype=bool)
+        codes = np.full(n, -1, dtype=np.intp)
+        codes[keep] = np.arange(int(keep.sum()), dtype=np.intp)
+        out = cls(codes, pd.Index(series.to_numpy()[keep]))
+        out.__dict__["_per_row"] = True
+        return out
+
+    @property
+    def per_row(self) -> bool:
+        return bool(self.__dict__.get("_per_row", False))
+
     @property
     def uniques(self) -> list[Any]:
         """The distinct values as Python objects."""
@@ -364,7 +388,12 @@ class _Factor:
 
     def cell(self, pos: int) -> Any:
         code = int(self.codes[pos])
-        return None if code < 0 else self.uniques[code]
+        if code < 0:
+            return None
+        if self.per_row:
+            value = self.index[code]
+            return value.item() if isinstance(value, np.generic) else value
+        return self.uniques[code]
 
     def per_value(self, func: Callable[[Any], Any], missing: Any, dtype: Any = object) -> Any:
         out = np.empty(len(self.index) + 1, dtype=dtype)
@@ -372,12 +401,24 @@ class _Factor:
         out[-1] = missing
         return out
 
+    def _is_numeric(self) -> bool:
+        """Numbers or bools only: pandas keeps NaN out of the distinct values."""
+        return self.index.dtype.kind in "biuf"
+
     def blank_u(self) -> npt.NDArray[np.bool_]:
         """Per distinct value (plus missing): empty or only whitespace."""
+        cached: npt.NDArray[np.bool_] | None = self.__dict__.get("_blank_u")
+        if cached is not None:
+            return cached
         if self._is_text():
             stripped = self.index.str.strip()
-            return np.append(np.asarray(stripped == "", dtype=bool), True)
-        return np.asarray(self.per_value(_is_blank, True, dtype=bool), dtype=bool)
+            out = np.append(np.asarray(stripped == "", dtype=bool), True)
+        elif self._is_numeric():
+            out = np.append(np.zeros(len(self.index), dtype=bool), True)
+        else:
+            out = np.asarray(self.per_value(_is_blank, True, dtype=bool), dtype=bool)
+        self.__dict__["_blank_u"] = out
+        return out
 
     def blank(self) -> npt.NDArray[np.bool_]:
         """Per row: the cell is missing or only whitespace."""
@@ -385,9 +426,20 @@ class _Factor:
 
     def text(self) -> npt.NDArray[np.object_]:
         """Per distinct value (plus missing): the cell as text."""
+        cached: npt.NDArray[np.object_] | None = self.__dict__.get("_text")
+        if cached is not None:
+            return cached
         if self._is_text():
-            return np.append(np.asarray(self.index, dtype=object), "")
-        return np.asarray(self.per_value(_text, ""), dtype=object)
+            out = np.append(np.asarray(self.index, dtype=object), "")
+        else:
+            out = np.asarray(self.per_value(_text, ""), dtype=object)
+        self.__dict__["_text"] = out
+        return out
+
+
+def _plain_numbers(series: pd.Series[Any]) -> bool:
+    """A column of numpy ints or floats (no bools, objects or extension types)."""
+    return isinstance(series.dtype, np.dtype) and series.dtype.kind in "iuf"
 
 
 def _clean_factor(
@@ -421,6 +473,8 @@ def _clean_factor(
     if fac._is_text():
         lengths = np.asarray(fac.index.str.len(), dtype=float)
         suspects: Iterable[int] = np.flatnonzero(lengths > MAX_CELL_CHARS).tolist()
+    elif fac._is_numeric():
+        suspects = ()  # fixed-width numbers are never too long to read
     else:
         suspects = range(len(fac.index))
     problems = {k: p for k in suspects if (p := cell_problem(fac.uniques[k])) is not None}
@@ -439,6 +493,18 @@ def _clean_factor(
     return fac, np.asarray(order, dtype=np.intp), [why[i] for i in order]
 
 
+def _value_codes(fac: _Factor, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+    """Codes of ``fac`` at ``rows``, equal for equal values (also for a per-row factor)."""
+    codes = fac.codes[rows]
+    if not fac.per_row:
+        return codes
+    out = np.full(len(rows), -1, dtype=np.intp)
+    present = codes >= 0
+    sub, _ = pd.factorize(fac.index.to_numpy()[codes[present]])
+    out[present] = sub
+    return out
+
+
 def _values(fac: _Factor) -> npt.NDArray[np.object_]:
     """Per row: the cell as a Python object (None when missing)."""
     values: npt.NDArray[np.object_] = np.append(
@@ -455,12 +521,12 @@ def _id_keys(
     per id why it cannot be matched exactly (None where it can).
     """
     series = pd.Series(np.asarray(values, dtype=object) if values.dtype == object else values)
-    fine = np.full(len(series), None, dtype=object)
+    fine = np.empty(len(series), dtype=object)
     if series.dtype != object and pd.api.types.is_string_dtype(series.dtype):
         return np.asarray(series.str.strip(), dtype=object), fine
     if pd.api.types.is_integer_dtype(series.dtype):
         return np.asarray(series.astype(str), dtype=object), fine
-    keys = np.full(len(series), None, dtype=object)
+    keys = np.empty(len(series), dtype=object)
     problems = fine.copy()
     for i, v in enumerate(series.tolist()):
         try:
@@ -542,18 +608,21 @@ class _ErrorLog:
         mask: npt.NDArray[np.bool_],
         column: str,
         codes: npt.NDArray[np.intp],
-        values: npt.NDArray[np.object_],
+        values: npt.NDArray[np.object_] | Callable[[], npt.NDArray[np.object_]],
         reasons: npt.NDArray[np.object_] | str,
         excs: npt.NDArray[np.object_] | BaseException,
     ) -> None:
         """
         Reject the rows where ``mask``. ``values``, ``reasons`` and ``excs`` are per
-        distinct value, indexed by the per-row ``codes`` (or one reason/exception).
+        distinct value, indexed by the per-row ``codes`` (or one reason/exception);
+        ``values`` may be a function that makes them, called only if a row is rejected.
         Only the rejected rows are ever indexed, so a clean column costs nothing here.
         """
         positions = np.flatnonzero(mask & ~self.unusable)
         if not len(positions):
             return
+        if callable(values):
+            values = values()
         self.bad[positions] = True
         at = codes[positions]
         if isinstance(reasons, str):
@@ -622,11 +691,14 @@ class _ErrorLog:
 
 
 def _messages(errs: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
-    return np.asarray([str(e) if e is not None else "" for e in errs], dtype=object)
+    out = np.full(len(errs), "", dtype=object)
+    at = np.flatnonzero(_failed(errs))
+    out[at] = [str(e) for e in errs[at].tolist()]
+    return out
 
 
 def _failed(errs: npt.NDArray[np.object_]) -> npt.NDArray[np.bool_]:
-    return np.asarray([e is not None for e in errs], dtype=bool)
+    return np.asarray(~pd.isna(errs), dtype=bool)  # errors, messages or None
 
 
 def _raise_first(log: _ErrorLog, rows: npt.NDArray[np.int64]) -> None:
@@ -664,8 +736,53 @@ class PreparedPeople:
 
     framework: str
     profiles: pd.DataFrame
-    keys: dict[str, int]
+    keys: Mapping[str, int]
     errors: pd.DataFrame
+
+
+class _PersonKeys(Mapping[str, int]):
+    """Person id (as text) -> position in the people table, the first row of each id.
+
+    A read-only mapping over a pandas Index, so that a people table of 500k ids is
+    matched with one vectorised ``get_indexer`` rather than a dict built id by id.
+    """
+
+    def __init__(self, index: pd.Index[Any], positions: npt.NDArray[np.intp]) -> None:
+        self.index, self.positions = index, positions
+        self.duplicated = np.zeros(0, dtype=bool)
+
+    @classmethod
+    def of(cls, keys: npt.NDArray[np.object_], usable: npt.NDArray[np.bool_]) -> _PersonKeys:
+        """From per-row keys; ``.duplicated`` marks the usable rows whose id repeats."""
+        at = np.flatnonzero(usable)
+        codes, uniques = pd.factorize(keys[at])
+        _, first = np.unique(codes, return_index=True)
+        out = cls(pd.Index(np.asarray(uniques, dtype=object), dtype=object), at[first])
+        out.duplicated = np.zeros(len(keys), dtype=bool)
+        out.duplicated[at] = np.bincount(codes, minlength=len(uniques))[codes] > 1
+        return out
+
+    def find(self, keys: Sequence[str] | npt.NDArray[np.object_]) -> npt.NDArray[np.intp]:
+        """Positions of ``keys`` in the people table (-1 where absent)."""
+        if not len(keys) or not len(self.positions):
+            return np.full(len(keys), -1, dtype=np.intp)
+        found = np.asarray(self.index.get_indexer(pd.Index(keys, dtype=object)), dtype=np.intp)
+        return np.where(found >= 0, self.positions[np.maximum(found, 0)], -1)
+
+    def __getitem__(self, key: str) -> int:
+        pos = int(self.find([key])[0])
+        if pos < 0:
+            raise KeyError(key)
+        return pos
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.index.tolist())
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} person ids>"
 
 
 def _flag(value: Any) -> Any:
@@ -699,6 +816,209 @@ def _age(value: Any) -> Any:
 
 def _field_column(fld: str | None, names: dict[str, str]) -> str:
     return names.get(fld or "", names["age_years"])
+
+
+class _Labels:
+    """A text or flag column per profile: codes into its few distinct values (-1: None).
+
+    Made into a pandas column with the dtype ``DataFrame.from_records`` would infer (text
+    as str, flags as bool, either with None as object), converting each value once.
+    """
+
+    def __init__(self, m: int) -> None:
+        self.codes = np.full(m, -1, dtype=np.int32)
+        self.values: list[Any] = []
+        self._seen: dict[tuple[type, Any], int] = {}
+
+    def code(self, value: Any) -> int:
+        if value is None:
+            return -1
+        key = (type(value), value)
+        hit = self._seen.get(key)
+        if hit is None:
+            hit = self._seen[key] = len(self.values)
+            self.values.append(value)
+        return hit
+
+    def column(self, codes: npt.NDArray[np.intp]) -> Any:
+        at = self.codes[codes]
+        kinds = {type(v) for v in self.values}
+        if kinds == {str}:
+            text = pd.array(np.asarray(self.values, dtype=object), dtype="str")
+            return text.take(at, allow_fill=True)
+        if kinds == {bool} and not (at < 0).any():
+            return np.asarray(self.values, dtype=bool)[at]
+        return np.asarray([*self.values, None], dtype=object)[at]
+
+
+def _stage_bounds() -> npt.NDArray[np.float64]:
+    """Every age [months] where a reference value, UL or within-person SD may change, and
+    the ages where pregnancy and lactation start and stop being accepted."""
+    from magcalc.people import MAX_AGE_YEARS, PREGNANCY_AGE_YEARS
+    from magcalc.references import _load
+
+    data = _load()
+    rows: list[Any] = [r for table in data.tables.values() for r in table]
+    rows += list(data.ul_rows) + list(data.sd_rows)
+    edges = {x for r in rows for x in (r.age_min_months, r.age_max_months)}
+    edges |= {0.0, MAX_AGE_YEARS * 12.0} | {12.0 * y for y in PREGNANCY_AGE_YEARS}
+    return np.asarray(sorted(edges), dtype=np.float64)
+
+
+def _age_numbers(fac: _Factor) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """Per distinct value (plus missing): the age as a float, and whether it is a plain
+    number (not a bool, not text) that Person reads as that float."""
+    if fac._is_numeric() and fac.index.dtype.kind != "b":
+        values = np.asarray(fac.index.to_numpy(dtype=float, na_value=math.nan), dtype=float)
+        return np.append(values, math.nan), np.append(np.ones(len(values), dtype=bool), False)
+    values = np.full(len(fac.index) + 1, math.nan)
+    ok = np.zeros(len(fac.index) + 1, dtype=bool)
+    for k, v in enumerate(fac.uniques):
+        a = _age(v)
+        if isinstance(a, (int, float)) and not isinstance(a, bool):
+            with contextlib.suppress(OverflowError):  # too large for a float: Person says why
+                values[k], ok[k] = float(a), True
+    return values, ok
+
+
+def _flag_codes(fac: _Factor) -> npt.NDArray[np.int8]:
+    """Per distinct value (plus missing, False): 1 True, 0 False, -1 not a flag."""
+    out = np.zeros(len(fac.index) + 1, dtype=np.int8)
+    for k, v in enumerate(fac.uniques):
+        f = _flag(v)
+        out[k] = (1 if f else 0) if isinstance(f, bool) else -1
+    return out
+
+
+def _stage_profiles(
+    factors: list[_Factor],
+    first: npt.NDArray[np.intp],
+    framework: str,
+    sd_fixed: float | None,
+) -> tuple[dict[str, npt.NDArray[Any] | _Labels], npt.NDArray[np.bool_]]:
+    """
+    Reference values per distinct profile, looked up once per life stage.
+
+    ``factors`` are age (years), age (months), sex, pregnant and lactating; ``first`` a
+    row of each distinct profile. Reference values, the UL and the within-person SD
+    depend on the age only through the band of :func:`_stage_bounds` it falls in, so
+    profiles are grouped by (sex, pregnant, lactating, band) with ``np.searchsorted``
+    and one :class:`~magcalc.people.Person` per group gives the values. A profile that
+    is not plainly valid, whose age is within float noise of a band edge (where
+    ``round(months, 9)`` decides), or whose group has no value, is marked slow: the
+    caller builds its Person, for the same values or the exact error.
+    """
+    from magcalc.people import MAX_AGE_YEARS, PREGNANCY_AGE_YEARS, Person
+    from magcalc.references import reference_values, within_person_sd
+
+    m = len(first)
+    out: dict[str, npt.NDArray[Any] | _Labels] = {
+        "sex": _Labels(m),
+        "age_years": np.full(m, math.nan),
+        "age_months": np.full(m, math.nan),
+        "pregnant": _Labels(m),
+        "lactating": _Labels(m),
+        "life_stage": _Labels(m),
+        "ear_mg": np.full(m, math.nan),
+        "target_mg": np.full(m, math.nan),
+        "target_kind": _Labels(m),
+        "ai_mg": np.full(m, math.nan),
+        "ul_supplemental_mg": np.full(m, math.nan),
+        "sd_within_mg": np.full(m, math.nan),
+    }
+    if not m:
+        return out, np.zeros(0, dtype=bool)
+    fy, fm, fs, fp, fl = factors
+    cy, cm = fy.codes[first], fm.codes[first]
+    years_u, years_ok = _age_numbers(fy)
+    months_u, months_ok = _age_numbers(fm)
+    years, months_given = years_u[cy], months_u[cm]
+    has_y, has_m = cy >= 0, cm >= 0
+    sex_u = np.full(len(fs.index) + 1, -1, dtype=np.int8)
+    for k, v in enumerate(fs.uniques):
+        word = v.strip().lower() if isinstance(v, str) else ""
+        sex_u[k] = {"female": 0, "f": 0, "male": 1, "m": 1}.get(word, -1)
+    sex = sex_u[fs.codes[first]]
+    preg = _flag_codes(fp)[fp.codes[first]]
+    lact = _flag_codes(fl)[fl.codes[first]]
+    limit = MAX_AGE_YEARS
+    with np.errstate(invalid="ignore"):
+        ok_y = has_y & ~has_m & years_ok[cy] & (years >= 0) & (years < limit)
+        ok_m = has_m & ~has_y & months_ok[cm] & (months_given >= 0) & (months_given < limit * 12)
+        ok = (ok_y | ok_m) & (sex >= 0) & (preg >= 0) & (lact >= 0) & ~((preg == 1) & (lact == 1))
+        in_years = np.where(ok_y, years, months_given / 12.0)
+        low, high = PREGNANCY_AGE_YEARS
+        state_ok = (sex == 0) & (in_years >= low) & (in_years < high)
+        ok &= ((preg == 0) & (lact == 0)) | state_ok
+        months = np.where(ok_y, years * 12.0, months_given)
+    bounds = _stage_bounds()
+    # Near a band edge (but not on it), round(months, 9) and np.round may disagree.
+    at = np.clip(np.searchsorted(bounds, months), 1, len(bounds) - 1)
+    gap = np.minimum(np.abs(months - bounds[at - 1]), np.abs(months - bounds[at]))
+    ok &= (gap == 0) | (gap > 1e-6)
+    band = np.searchsorted(bounds, np.round(np.where(ok, months, 0.0), 9), side="right")
+    key = ((sex.astype(np.int64) * 2 + preg) * 2 + lact) * (len(bounds) + 2) + band
+    key = np.where(ok, key, -1)
+    slow = ~ok
+    where = np.flatnonzero(ok)
+    group, rep = _distinct(key[where], int(key.max()) + 1 if len(where) else 1)
+    stage: dict[str, list[Any]] = {c: [] for c in ("life_stage", "ear_mg", "target_mg")}
+    stage.update({c: [] for c in ("target_kind", "ai_mg", "ul_supplemental_mg", "sd_within_mg")})
+    failed = np.zeros(len(rep), dtype=bool)
+    for g, local in enumerate(rep.tolist()):
+        j = int(where[local])
+        try:
+            person = Person(
+                age_years=float(years[j]) if ok_y[j] else None,
+                age_months=None if ok_y[j] else float(months_given[j]),
+                sex="female" if sex[j] == 0 else "male",
+                pregnant=bool(preg[j]),
+                lactating=bool(lact[j]),
+            )
+            refs = reference_values(person, framework=framework)
+            sd = sd_fixed if sd_fixed is not None else within_person_sd(person)[0]
+        except MagcalcError:
+            failed[g] = True  # the message names the person: made one by one
+            refs, sd = None, math.nan
+        for column, value in (
+            ("life_stage", None if refs is None else refs.life_stage),
+            ("ear_mg", None if refs is None else refs.ear_mg),
+            ("target_mg", None if refs is None else refs.target_mg),
+            ("target_kind", None if refs is None else refs.target_kind),
+            ("ai_mg", None if refs is None else refs.ai_mg),
+            ("ul_supplemental_mg", None if refs is None else refs.ul_supplemental_mg),
+            ("sd_within_mg", sd),
+        ):
+            stage[column].append(value)
+    slow[where[failed[group]]] = True
+    fine = where[~failed[group]]
+    g_fine = group[~failed[group]]
+    for column, values in stage.items():
+        target = out[column]
+        if isinstance(target, _Labels):
+            per_label = np.asarray([target.code(v) for v in values], dtype=np.int32)
+            target.codes[fine] = per_label[g_fine]
+        else:
+            per_group = np.asarray([math.nan if v is None else v for v in values], dtype=float)
+            target[fine] = per_group[g_fine]
+    labels = {c: out[c] for c in ("sex", "pregnant", "lactating")}
+    for column, flags, names in (
+        ("sex", sex, ("female", "male")),
+        ("pregnant", preg, (False, True)),
+        ("lactating", lact, (False, True)),
+    ):
+        col = labels[column]
+        assert isinstance(col, _Labels)
+        if not len(fine):
+            break
+        col.codes[fine] = np.asarray([col.code(v) for v in names], dtype=np.int32)[flags[fine]]
+    ages = {"age_years": np.where(ok_y, years, math.nan)}
+    ages["age_months"] = np.where(ok_y, math.nan, months_given)
+    for column, age in ages.items():
+        target = out[column]
+        assert not isinstance(target, _Labels)
+        target[fine] = age[fine]
+    return out, slow
 
 
 def prepare_people(
@@ -783,44 +1103,33 @@ def prepare_people(
     blank_id = np.asarray(ids.isna(), dtype=bool) | (keys_arr == "")
     bad_id = _failed(id_problem) & ~blank_id
     unusable = blank_id | bad_id
-    dup = np.asarray(pd.Series(keys_arr).duplicated(keep=False), dtype=bool) & ~unusable
-    keys: dict[str, int] = {}
-    for i in np.flatnonzero(~unusable)[::-1].tolist():  # reversed: the first row wins
-        keys[str(keys_arr[i])] = i
+    keys = _PersonKeys.of(keys_arr, ~unusable)
+    dup = keys.duplicated
 
     labels = [age_label, cols.get("age_months"), cols["sex"], cols.get("pregnant")]
     labels.append(cols.get("lactating"))
     cleaned = [_clean_factor(None if lb is None else people[lb], n) for lb in labels]
     factors = [fac for fac, _, _ in cleaned]
     # A cell that cannot be read (a list, 1 MB of text): the person's row is refused.
-    unreadable = np.full(n, None, dtype=object)
+    unreadable = np.empty(n, dtype=object)
     for lb, (_, rows, why) in zip(labels, cleaned, strict=True):
         for i, text in zip(rows.tolist(), why, strict=True):
             if unreadable[i] is None:
                 unreadable[i] = (str(lb), f"{lb} {text}")
-    normal = [_age, _age, lambda v: v, _flag, _flag]
-    missing = [None, None, None, False, False]
-    per_u = [f.per_value(fn, m) for f, fn, m in zip(factors, normal, missing, strict=True)]
     codes, first = _distinct(*_combine(*(f.codes for f in factors)))
 
-    out_columns = [
-        "sex",
-        "age_years",
-        "age_months",
-        "pregnant",
-        "lactating",
-        "life_stage",
-        "ear_mg",
-        "target_mg",
-        "target_kind",
-        "ai_mg",
-        "ul_supplemental_mg",
-        "sd_within_mg",
-    ]
-    records: list[tuple[Any, ...]] = []
-    profile_err = np.full(len(first), None, dtype=object)
-    for j, pos in enumerate(first.tolist()):
-        profile = [u[f.codes[pos]] for u, f in zip(per_u, factors, strict=True)]
+    # Profiles that are plainly valid are matched to reference values by life stage, as
+    # arrays; the others (and any stage without a value) go through Person one by one,
+    # which gives the same values and the exact error.
+    distinct, slow = _stage_profiles(factors, first, name, sd_fixed)
+    normal = [_age, _age, lambda v: v, _flag, _flag]
+    profile_err = np.empty(len(first), dtype=object)
+    for j in np.flatnonzero(slow).tolist():
+        pos = int(first[j])
+        profile = [
+            m if f.codes[pos] < 0 else fn(f.uniques[int(f.codes[pos])])
+            for f, fn, m in zip(factors, normal, (None, None, None, False, False), strict=True)
+        ]
         try:
             person = Person(
                 age_years=profile[0],
@@ -833,30 +1142,30 @@ def prepare_people(
             sd = sd_fixed if sd_fixed is not None else within_person_sd(person)[0]
         except MagcalcError as err:
             profile_err[j] = err
-            records.append((None,) * len(out_columns))
             continue
-        records.append(
-            (
-                person.sex,
-                person.age_years,
-                person.age_months,
-                person.pregnant,
-                person.lactating,
-                refs.life_stage,
-                refs.ear_mg,
-                refs.target_mg,
-                refs.target_kind,
-                refs.ai_mg,
-                refs.ul_supplemental_mg,
-                sd,
-            )
-        )
-    distinct = pd.DataFrame.from_records(records, columns=out_columns, nrows=len(first))
-    frame = distinct.take(codes).reset_index(drop=True) if n else distinct.iloc[:0]
-    for c in ("age_years", "age_months", "ear_mg", "target_mg", "ai_mg"):
-        frame[c] = pd.to_numeric(frame[c]).astype(float)
-    for c in ("ul_supplemental_mg", "sd_within_mg"):
-        frame[c] = pd.to_numeric(frame[c]).astype(float)
+        values = {
+            "sex": person.sex,
+            "age_years": person.age_years,
+            "age_months": person.age_months,
+            "pregnant": person.pregnant,
+            "lactating": person.lactating,
+            "life_stage": refs.life_stage,
+            "ear_mg": refs.ear_mg,
+            "target_mg": refs.target_mg,
+            "target_kind": refs.target_kind,
+            "ai_mg": refs.ai_mg,
+            "ul_supplemental_mg": refs.ul_supplemental_mg,
+            "sd_within_mg": sd,
+        }
+        for column, value in values.items():
+            target = distinct[column]
+            if isinstance(target, _Labels):
+                target.codes[j] = target.code(value)
+            else:
+                target[j] = math.nan if value is None else value
+    frame = pd.DataFrame(
+        {c: v.column(codes) if isinstance(v, _Labels) else v[codes] for c, v in distinct.items()}
+    )
     frame.insert(0, "person_id", ids.reset_index(drop=True))
 
     errs: list[tuple[int, str, str, BaseException]] = []  # position, column, reason, exc
@@ -884,7 +1193,7 @@ def prepare_people(
             col = _field_column(getattr(exc, "field", None), names)
         errs.append((i, col, str(exc), exc))
     valid = np.ones(n, dtype=bool)
-    reason = np.full(n, None, dtype=object)
+    reason = np.empty(n, dtype=object)
     for i, _, text, _ in errs:
         valid[i] = False
         reason[i] = text
@@ -952,32 +1261,47 @@ _text_foods_lock = threading.Lock()
 _TEXT_CACHE_SIZE = 100_000
 
 
-def _resolve_food(table: FoodTable, value: Any) -> Food:
-    """A Food from a cell (FDC id, NDB number or text); free text is cached per process."""
+def _resolve_row(table: FoodTable, value: Any) -> int:
+    """The food table's row of a cell (FDC id, NDB number or text); free text is cached
+    per process. Ids are looked up without building the Food."""
     if isinstance(value, (np.integer, int)) and not isinstance(value, (bool, np.bool_)):
-        return table.resolve(int(value))
-    if isinstance(value, (float, np.floating)):
-        if float(value).is_integer():
-            return table.resolve(int(value))
-        raise UnknownFoodError(value, ["an FDC id (whole number), an NDB number or a food name"])
-    if not isinstance(value, str):
-        return table.resolve(value)
-    text = _diary_food(value.strip())  # an id with digits that are not 0-9 is refused
-    if not text or text.isdigit():
-        return table.resolve(text)
-    hit = _text_foods.get(text)
-    if hit is None:
-        try:
-            hit = table.resolve(text).key
-        except UnknownFoodError as err:
-            hit = err
-        with _text_foods_lock:
-            if len(_text_foods) >= _TEXT_CACHE_SIZE:
-                _text_foods.clear()
-            _text_foods[text] = hit
-    if isinstance(hit, MagcalcError):
-        raise hit
-    return table.get(hit)
+        key: int | str = int(value)
+    elif isinstance(value, (float, np.floating)):
+        if not float(value).is_integer():
+            raise UnknownFoodError(
+                value, ["an FDC id (whole number), an NDB number or a food name"]
+            )
+        key = int(value)
+    elif not isinstance(value, str):
+        return _row_of(table, table.resolve(value))
+    else:
+        text = _diary_food(value.strip())  # an id with digits that are not 0-9 is refused
+        if text and not text.isdigit():
+            hit = _text_foods.get(text)
+            if hit is None:
+                try:
+                    hit = table.resolve(text).key
+                except UnknownFoodError as err:
+                    hit = err
+                with _text_foods_lock:
+                    if len(_text_foods) >= _TEXT_CACHE_SIZE:
+                        _text_foods.clear()
+                    _text_foods[text] = hit
+            if isinstance(hit, MagcalcError):
+                raise hit
+            row = table._row(hit)
+            return row if row is not None else _row_of(table, table.get(hit))
+        key = text
+    row = table._row(key) if isinstance(key, int) or key else None
+    # Not found (or an empty id): resolve raises the error it would raise for one person.
+    return row if row is not None else _row_of(table, table.resolve(key))
+
+
+def _row_of(table: FoodTable, food: Food) -> int:
+    row = table._row(food.key)
+    if row is None:  # pragma: no cover - every Food of the table has a key it knows
+        raise UnknownFoodError(food.key)
+    return row
 
 
 @dataclass(frozen=True)
@@ -1073,6 +1397,8 @@ class _Core:
     per_person: dict[str, Any]
     log: _ErrorLog
     person_codes: npt.NDArray[np.intp]
+    prep: PreparedPeople  # the people these sums are over
+    positions: npt.NDArray[np.intp]  # their positions in the people table
 
 
 def _supplement_mg(
@@ -1092,8 +1418,13 @@ def _supplement_mg(
     return _diary_supplement(form_text, clean).elemental_mg_per_day
 
 
-def _core(diary: pd.DataFrame, prep: PreparedPeople) -> _Core:
-    """Everything but the final frames: checks, sums per person-day and per person."""
+def _core(diary: pd.DataFrame, prep: PreparedPeople, local: bool = False) -> _Core:
+    """Everything but the final frames: checks, sums per person-day and per person.
+
+    With ``local``, only the people of these rows are kept (``_Core.prep`` holds their
+    profiles, ``_Core.positions`` their positions in the people table), so that a
+    partition's work is in proportion to its rows, not to the people table.
+    """
     n = len(diary)
     cols, unnamed = _diary_cols(diary)
     cols.pop(ROW_COLUMN, None)
@@ -1119,8 +1450,12 @@ def _core(diary: pd.DataFrame, prep: PreparedPeople) -> _Core:
     # text) is reported here and is missing to every check below, which skip its row.
     factors: dict[str, _Factor] = {}
     for name, column in cols.items():
-        factors[name], rows, why = _clean_factor(diary[column], n)
-        log.unreadable(rows, why, str(column), diary[column])
+        series = diary[column]
+        if name in ("amount", "grams") and _plain_numbers(series):
+            factors[name] = _Factor.rows(series, n)  # nothing unreadable in it
+            continue
+        factors[name], rows, why = _clean_factor(series, n)
+        log.unreadable(rows, why, str(column), series)
     empty = _Factor.of(None, n)
 
     def factor(name: str) -> _Factor:
@@ -1136,9 +1471,20 @@ def _core(diary: pd.DataFrame, prep: PreparedPeople) -> _Core:
         fac, rows, why = _clean_factor(cells, n)
         log.unreadable(rows, why, where, cells)
         reason = f"this row has a cell under {where}, which has no name; name it or empty it"
-        log.add(~fac.blank(), where, fac.codes, fac.text(), reason, DiaryError(reason))
+        log.add(~fac.blank(), where, fac.codes, fac.text, reason, DiaryError(reason))
 
     person = _who(factor("person_id"), prep, log, label("person_id"))
+    positions = np.arange(len(prep.profiles), dtype=np.intp)
+    if local:
+        positions = np.unique(person[person >= 0]).astype(np.intp)
+        found = np.searchsorted(positions, np.maximum(person, 0))
+        person = np.where(person >= 0, found, -1).astype(np.intp)
+        prep = PreparedPeople(
+            prep.framework,
+            prep.profiles.take(positions).reset_index(drop=True),
+            prep.keys,
+            prep.errors,
+        )
 
     # --- what: a food or a supplement
     food = factor("food")
@@ -1151,7 +1497,7 @@ def _core(diary: pd.DataFrame, prep: PreparedPeople) -> _Core:
             ~supp.blank() & ~form.blank(),
             label("form"),
             form.codes,
-            form.text(),
+            form.text,
             twice,
             DiaryError(twice, field="form"),
         )
@@ -1159,7 +1505,7 @@ def _core(diary: pd.DataFrame, prep: PreparedPeople) -> _Core:
         merged = np.where(use_form, _values(form), _values(supp))
         supp = _Factor.of(pd.Series(merged, dtype=object), n)
     has_food, has_supp = ~food.blank(), ~supp.blank()
-    food_text = food.text()
+    food_text = food.text
     both = "a row has either 'food' or 'supplement', not both"
     log.add(
         has_food & has_supp,
@@ -1208,7 +1554,7 @@ def _core(diary: pd.DataFrame, prep: PreparedPeople) -> _Core:
                     wrong_rows & ~cell.blank(),
                     label(column),
                     cell.codes,
-                    cell.text(),
+                    cell.text,
                     reason,
                     DiaryError(reason, field=column),
                 )
@@ -1308,25 +1654,33 @@ def _core(diary: pd.DataFrame, prep: PreparedPeople) -> _Core:
         "max_daily_supplemental_mg": max_supp,
         "rows_rejected": rejected.astype(np.int64),
     }
-    return _Core(days_frame, per_person, log, person)
+    return _Core(days_frame, per_person, log, person, prep, positions)
+
+
+def _find_people(prep: PreparedPeople, keys: npt.NDArray[np.object_]) -> npt.NDArray[np.intp]:
+    """Positions in the people table of person-id keys (-1 where absent)."""
+    table = prep.keys
+    if isinstance(table, _PersonKeys):
+        return table.find(keys)
+    return np.asarray([table.get(k, -1) for k in keys.tolist()], dtype=np.intp)
 
 
 def _who(pid: _Factor, prep: PreparedPeople, log: _ErrorLog, column: str) -> npt.NDArray[np.intp]:
     """Per row: the person's position in the people table (-1 when unusable; logged)."""
     keys, problems = _id_keys(pid.index)
-    known = pd.Index(list(prep.keys))
-    found = known.get_indexer(keys) if len(keys) else np.zeros(0, dtype=np.intp)
-    positions = np.asarray(list(prep.keys.values()), dtype=np.intp)
-    pos_u = np.where(found >= 0, positions[np.maximum(found, 0)] if len(positions) else -1, -2)
+    found = _find_people(prep, keys)
+    pos_u = np.where(found >= 0, found, -2)
     pos_u[_failed(problems)] = -3
     blank_u = pid.blank_u()
     pos_u = np.append(pos_u, -1)
     pos_u[blank_u] = -1
     valid = prep.profiles["valid"].to_numpy(dtype=bool)
     reasons = prep.profiles["reason"].to_numpy(dtype=object)
-    msg_u = np.full(len(pos_u), None, dtype=object)
-    valid_x = np.append(valid, True)
-    unusable = (pos_u < 0) | ~valid_x[np.where(pos_u < 0, len(valid), pos_u)]
+    msg_u = np.empty(len(pos_u), dtype=object)
+    listed = pos_u >= 0
+    fine_u = np.ones(len(pos_u), dtype=bool)
+    fine_u[listed] = valid[pos_u[listed]]  # only the people of these rows are looked at
+    unusable = (pos_u < 0) | ~fine_u
     for k in np.flatnonzero(unusable).tolist():
         p = int(pos_u[k])
         value = pid.uniques[k] if k < len(pid.uniques) else None
@@ -1349,7 +1703,7 @@ def _who(pid: _Factor, prep: PreparedPeople, log: _ErrorLog, column: str) -> npt
         dtype=object,
     )
     bad_u = _failed(msg_u)
-    log.add(bad_u[pid.codes], column, pid.codes, pid.text(), _messages(msg_u), exc_u)
+    log.add(bad_u[pid.codes], column, pid.codes, pid.text, _messages(msg_u), exc_u)
     return np.where(bad_u[pid.codes], -1, pos_u[pid.codes]).astype(np.intp)
 
 
@@ -1373,7 +1727,7 @@ def _when(
             id_u[k] = day_ids.setdefault(value, len(day_ids))
     exc_u = np.asarray([v if k == "bad" else None for k, v in parsed], dtype=object)
     row_kind = kind_u[day.codes]
-    text_u = day.text()
+    text_u = day.text
     log.add(row_kind == 3, column, day.codes, text_u, _messages(exc_u), exc_u)
     reason = "a food row needs a day (a number or a label such as '2026-11-25')"
     no_day = food_rows & ((row_kind == 1) | (row_kind == 2))
@@ -1394,139 +1748,303 @@ def _food_magnesium(
     from magcalc.foods import FoodTable
 
     n = len(food.codes)
-    # --- foods: each distinct value resolved once
+    # --- foods: each distinct value resolved once, to a row of the food table
     table = FoodTable.default()
     used = np.zeros(len(food.index) + 1, dtype=bool)
     used[food.codes[food_rows]] = True
-    err_u = np.full(len(food.index) + 1, None, dtype=object)
+    err_u = np.empty(len(food.index) + 1, dtype=object)
     dense_u = np.full(len(food.index) + 1, -1, dtype=np.int64)
-    dense: dict[str, int] = {}
-    foods: list[Food] = []
+    dense: dict[int, int] = {}
+    rows_of: list[int] = []  # dense food code -> row of the food table
     for k in np.flatnonzero(used[:-1]).tolist():
         try:
-            f = _resolve_food(table, food.uniques[k])
+            i = _resolve_row(table, food.uniques[k])
         except MagcalcError as err:
             err_u[k] = err
             continue
-        d = dense.get(f.key)
+        d = dense.get(i)
         if d is None:
-            d = dense[f.key] = len(foods)
-            foods.append(f)
+            d = dense[i] = len(rows_of)
+            rows_of.append(i)
         dense_u[k] = d
     log.add(
         food_rows & _failed(err_u)[food.codes],
         label("food"),
         food.codes,
-        food.text(),
+        food.text,
         _messages(err_u),
         err_u,
     )
     food_dense = dense_u[food.codes]
+    food_rows_of = np.asarray(rows_of, dtype=np.intp)
 
-    # --- amounts: each distinct (amount, unit, grams) parsed once
-    parts = [factor(c) for c in ("amount", "unit", "grams") if c in cols]
-    names = [c for c in ("amount", "unit", "grams") if c in cols]
-    if not parts:
-        parts, names = [factor("amount")], ["amount"]
-    pair_codes, pair_first = _distinct(*_combine(*(p.codes for p in parts)))
-    n_pairs = len(pair_first)
+    # --- amounts: each distinct (amount, unit, grams) read once: plain numbers (grams,
+    # or a number beside a unit) as arrays, anything else parsed value by value.
+    by_name: dict[str, _Factor] = {c: factor(c) for c in ("amount", "unit", "grams") if c in cols}
+    if not by_name:
+        by_name = {"amount": factor("amount")}
+    parts, names = list(by_name.values()), list(by_name)
     specs: dict[_Spec, int] = {}
     spec_list: list[_Spec] = []
-    spec_text: list[str] = []
-    value_p = np.full(n_pairs, math.nan)
-    spec_p = np.full(n_pairs, -1, dtype=np.int64)
-    err_p = np.full(n_pairs, None, dtype=object)
-    col_p = np.full(n_pairs, label("amount"), dtype=object)
-    text_p = np.full(n_pairs, "", dtype=object)
-    used_p = np.zeros(n_pairs, dtype=bool)
-    used_p[pair_codes[food_rows]] = True
-    for j in np.flatnonzero(used_p).tolist():
+
+    def spec_id(spec: _Spec) -> int:
+        s = specs.get(spec)
+        if s is None:
+            s = specs[spec] = len(spec_list)
+            spec_list.append(spec)
+        return s
+
+    # Plain numbers row by row, as arrays (no hashing of every distinct gram amount) ...
+    value_r = np.full(n, math.nan)
+    spec_r = np.full(n, -1, dtype=np.int64)
+    rows = np.arange(n, dtype=np.intp)
+    fast = _numeric_pairs(by_name, rows, food_rows, label, spec_id, value_r, spec_r)
+    # ... and the other amounts once per distinct (amount, unit, grams). Amount ids: the
+    # k distinct others, then one per row (k + row).
+    slow_rows = np.flatnonzero(food_rows & ~fast)
+    sub_codes, sub_first = _distinct(*_combine(*(_value_codes(p, slow_rows) for p in parts)))
+    k = len(sub_first)
+    n_pairs = k + n
+    pair_codes = k + rows
+    pair_codes[slow_rows] = sub_codes
+    pair_first = np.concatenate([slow_rows[sub_first], rows]).astype(np.intp)
+    value_p = np.concatenate([np.full(k, math.nan), value_r])
+    spec_p = np.concatenate([np.full(k, -1, dtype=np.int64), spec_r])
+    err_p = np.empty(n_pairs, dtype=object)
+    col_p = np.empty(n_pairs, dtype=object)  # set for every amount read one by one
+    text_p = np.empty(n_pairs, dtype=object)  # filled where needed (messages)
+
+    def texts(js: Iterable[int]) -> None:
+        """The amount as written, for the pairs ``js`` that do not have it yet."""
+        for j in js:
+            if text_p[j] is None:
+                pos = int(pair_first[j])
+                cells = [p.cell(pos) for p in parts]
+                text_p[j] = " ".join(_text(v) for v in cells if not _is_blank(v))
+
+    for j in range(k):
         pos = int(pair_first[j])
         cells = {name: p.cell(pos) for name, p in zip(names, parts, strict=True)}
         a, u, g = cells.get("amount"), cells.get("unit"), cells.get("grams")
         text_p[j] = " ".join(_text(v) for v in (a, u, g) if not _is_blank(v))
         try:
-            value, spec, text, col_p[j] = _amount_cells(a, u, g, label)
+            value, spec, _, col_p[j] = _amount_cells(a, u, g, label)
         except _CellError as err:
             err_p[j], col_p[j] = err.error, err.column
             continue
-        s = specs.get(spec)
-        if s is None:
-            s = specs[spec] = len(spec_list)
-            spec_list.append(spec)
-            spec_text.append(text)
-        value_p[j], spec_p[j] = value, s
+        value_p[j], spec_p[j] = value, spec_id(spec)
     amount_bad = food_rows & _failed(err_p)[pair_codes]
+    bad_rows = np.flatnonzero(amount_bad)
     for column in sorted(set(col_p[_failed(err_p)].tolist())):
-        in_column = amount_bad & (col_p[pair_codes] == column)
+        in_column = np.zeros(n, dtype=bool)
+        in_column[bad_rows[col_p[pair_codes[bad_rows]] == column]] = True
         log.add(in_column, column, pair_codes, text_p, _messages(err_p), err_p)
 
-    # --- magnesium once per distinct (food, amount): grams = ((value * a) / b) * c, with
-    # (a, b, c) once per unit for masses and once per (food, measure) for the others.
+    # --- magnesium per row: grams = ((value * a) / b) * c, with (a, b, c) once per
+    # distinct (food, measure): per unit for masses, per (food, measure) for the others.
     mg = np.full(n, math.nan)
     known = np.zeros(n, dtype=bool)
     where = np.flatnonzero(food_rows & ~log.bad)
     if not len(where):
         return mg, known
-    combo_codes, combo_first = _distinct(
-        food_dense[where] * n_pairs + pair_codes[where], max(len(foods), 1) * n_pairs
-    )
-    d_c = food_dense[where[combo_first]]
-    p_c = pair_codes[where[combo_first]]
-    s_c = spec_p[p_c]
-    # (a, b, c) once per distinct (food, measure) ...
+    d_r = food_dense[where]
+    p_r = pair_codes[where]
+    s_r = spec_p[p_r]
     width = max(len(spec_list), 1)
-    ds_codes, ds_first = _distinct(d_c * width + s_c, max(len(foods), 1) * width)
+    ds_codes, ds_first = _distinct(d_r * width + s_r, max(len(rows_of), 1) * width)
     abc = np.ones((len(ds_first), 3))
-    err_ds = np.full(len(ds_first), None, dtype=object)
+    bad_ds = np.zeros(len(ds_first), dtype=bool)
     for j, local in enumerate(ds_first.tolist()):
-        f, spec = foods[int(d_c[local])], spec_list[int(s_c[local])]
+        spec = spec_list[int(s_r[local])]
+        if spec.kind == "mass":
+            abc[j] = _mass_factor(spec.unit), 1.0, 1.0
+            continue
+        texts([int(p_r[local])])
         try:
-            abc[j] = _factors(f, spec, str(text_p[p_c[local]]))
+            abc[j] = _factors(table._food(rows_of[int(d_r[local])]), spec, str(text_p[p_r[local]]))
         except MagcalcError:
-            err_ds[j] = True
-    # ... and the error message once per distinct (food, amount as written).
-    err_c = np.full(len(combo_first), None, dtype=object)
-    for j in np.flatnonzero(_failed(err_ds)[ds_codes]).tolist():
-        f, spec = foods[int(d_c[j])], spec_list[int(s_c[j])]
-        try:
-            _portion_factors(f, spec, str(text_p[p_c[j]]))
-        except MagcalcError as err:
-            err_c[j] = err
+            bad_ds[j] = True
     # The same arithmetic, in the same order, as magcalc.foods.serving.
     a, b, c = abc[ds_codes, 0], abc[ds_codes, 1], abc[ds_codes, 2]
     with np.errstate(over="ignore", invalid="ignore"):
-        grams_c = ((value_p[p_c] * a) / b) * c
-    per_100g = np.asarray(
-        [math.nan if f.magnesium_mg_per_100g is None else f.magnesium_mg_per_100g for f in foods],
-        dtype=float,
-    )[d_c]
-    with np.errstate(over="ignore", invalid="ignore"):
-        raw = (per_100g * grams_c / 100.0).tolist()
-    mg_c = np.asarray([x if x != x else round(x, 10) for x in raw], dtype=float)
+        grams_r = ((value_p[p_r] * a) / b) * c
+        raw = _magnesium_per_100g(table)[food_rows_of[d_r]] * grams_r / 100.0
+    mg_r = _round10(raw)
+    err_r = np.empty(len(where), dtype=object)
+    # A measure the food has no portion for: the message once per (food, amount).
+    failed_ds = np.flatnonzero(bad_ds[ds_codes])
+    for group in _by_combo(d_r, p_r, n_pairs, failed_ds):
+        first = int(group[0])
+        texts([int(p_r[first])])
+        food_model = table._food(rows_of[int(d_r[first])])
+        try:
+            _portion_factors(food_model, spec_list[int(s_r[first])], str(text_p[p_r[first]]))
+        except MagcalcError as err:
+            err_r[group] = err
     # As serving(): an amount too large to compute with is an error ...
-    huge = ~np.isfinite(grams_c) | np.isinf(mg_c)
-    for j in np.flatnonzero(huge & ~_failed(err_c)).tolist():
-        err_c[j] = AmountError(
-            f"amount {text_p[p_c[j]]!r} of {foods[int(d_c[j])].description!r} is too large to "
+    huge = np.flatnonzero((~np.isfinite(grams_r) | np.isinf(mg_r)) & ~_failed(err_r))
+    for group in _by_combo(d_r, p_r, n_pairs, huge):
+        first = int(group[0])
+        texts([int(p_r[first])])
+        err_r[group] = AmountError(
+            f"amount {text_p[p_r[first]]!r} of "
+            f"{table.descriptions[rows_of[int(d_r[first])]]!r} is too large to "
             "compute with; give a real serving such as '100 g' or '1 cup'"
         )
     # ... and a serving over the plausible maximum is used, with one warning for all rows.
-    _warn_heavy(grams_c, combo_codes, text_p[p_c], rows=len(where))
-    failed_local = _failed(err_c)[combo_codes]
+    _warn_heavy(grams_r, p_r, texts, text_p)
+    failed_local = _failed(err_r)
     at = where[failed_local]
+    texts(np.unique(pair_codes[at]).tolist())
     log.add_at(
         at,
         label("amount"),
         text_p[pair_codes[at]],
-        _messages(err_c)[combo_codes[failed_local]],
-        err_c[combo_codes[failed_local]],
+        _messages(err_r[failed_local]),
+        err_r[failed_local],
     )
-    failed = np.zeros(n, dtype=bool)
-    failed[at] = True
-    mg[where] = mg_c[combo_codes]
-    known[where] = ~np.isnan(mg_c[combo_codes])
-    return mg, known & ~failed
+    mg[where] = mg_r
+    known[where] = ~np.isnan(mg_r) & ~failed_local
+    return mg, known
+
+
+def _round10(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """``round(x, 10)`` as serving() rounds, vectorised (equal to within an ulp).
+
+    Values too large for ``x * 1e10`` are whole numbers in float64 already: kept as is.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        out: npt.NDArray[np.float64] = np.where(np.abs(x) < 1e290, np.round(x, 10), x)
+    return out
+
+
+def _by_combo(
+    d_r: npt.NDArray[np.int64],
+    p_r: npt.NDArray[np.intp],
+    n_pairs: int,
+    rows: npt.NDArray[np.intp],
+) -> list[npt.NDArray[np.intp]]:
+    """``rows`` grouped by (food, amount), in (food, amount) order."""
+    if not len(rows):
+        return []
+    keys = d_r[rows].astype(np.int64) * n_pairs + p_r[rows]
+    order = np.argsort(keys, kind="stable")
+    keys, rows = keys[order], rows[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    return np.split(rows, starts[1:])
+
+
+def _numeric_pairs(
+    by_name: dict[str, _Factor],
+    first: npt.NDArray[np.intp],
+    used_p: npt.NDArray[np.bool_],
+    label: Callable[[str], str],
+    spec_id: Callable[[_Spec], int],
+    value_p: npt.NDArray[np.float64],
+    spec_p: npt.NDArray[np.int64],
+) -> npt.NDArray[np.bool_]:
+    """
+    Read the (amount, unit, grams) pairs that are plain numbers, as arrays: an amount in
+    grams (a number with no unit), grams in ``grams``, or a number beside a unit given
+    once per distinct unit. Fills ``value_p`` and ``spec_p`` there; returns where.
+
+    Only what reads exactly as :func:`_amount_cells` would read it, with no error, is
+    taken: a finite, non-negative number (not a bool). Anything else, and every value
+    that :func:`_amount_cells` would refuse, is left to it.
+    """
+    fast = np.zeros(len(first), dtype=bool)
+
+    def blank(name: str) -> npt.NDArray[np.bool_]:
+        fac = by_name.get(name)
+        if fac is None:
+            return np.ones(len(first), dtype=bool)
+        return fac.blank_u()[fac.codes[first]]
+
+    def number(name: str) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+        fac = by_name.get(name)
+        values = np.full(len(first), math.nan)
+        if fac is None or not fac._is_numeric() or fac.index.dtype.kind == "b":
+            return values, np.zeros(len(first), dtype=bool)
+        per_u = np.append(np.asarray(fac.index.to_numpy(dtype=float, na_value=math.nan)), math.nan)
+        values = per_u[fac.codes[first]]
+        with np.errstate(invalid="ignore"):
+            return values, np.isfinite(values) & (values >= 0)
+
+    no_amount, no_unit, no_grams = blank("amount"), blank("unit"), blank("grams")
+    amount, amount_ok = number("amount")
+    grams, grams_ok = number("grams")
+    gram = spec_id(_Spec("gram", "mass", ""))
+    for take, values in (
+        (used_p & amount_ok & no_unit & no_grams, amount),
+        (used_p & grams_ok & no_amount & no_unit, grams),
+    ):
+        value_p[take], spec_p[take], fast[take] = values[take], gram, True
+    unit = by_name.get("unit")
+    if unit is None:
+        return fast
+    # A number beside a unit: "0.5" + "cup" reads as "0.5 cup", the unit parsed once.
+    # Within [1e-4, 1e15) the number is written without an exponent, so the text read
+    # is the number itself.
+    with np.errstate(invalid="ignore"):
+        plain = amount_ok & (amount >= 1e-4) & (amount < 1e15)
+    beside = used_p & plain & ~no_unit & no_grams
+    unit_codes = unit.codes[first]
+    spec_u = np.full(len(unit.index) + 1, -1, dtype=np.int64)
+    for k in np.unique(unit_codes[beside]).tolist():
+        spec = _unit_spec(unit.uniques[k], label)
+        if spec is not None:
+            spec_u[k] = spec_id(spec)
+    take = beside & (spec_u[unit_codes] >= 0)
+    value_p[take], spec_p[take], fast[take] = amount[take], spec_u[unit_codes[take]], True
+    return fast
+
+
+def _unit_spec(unit: Any, label: Callable[[str], str]) -> _Spec | None:
+    """The spec of a number beside ``unit``, if the number alone sets the amount."""
+    if not isinstance(unit, str) or any(ch in unit for ch in "0123456789/.,+-"):
+        return None
+    specs = []
+    for probe in (1.0, 2.5):
+        try:
+            value, spec, _, _ = _amount_cells(probe, unit, None, label)
+        except _CellError:
+            return None
+        if value != probe:
+            return None
+        specs.append(spec)
+    return specs[0] if specs[0] == specs[1] else None
+
+
+# Grams in grams: 1, without loading pint (0.3 s) for a diary in grams.
+_mass_factors: dict[str, float] = {"gram": 1.0}
+
+
+def _mass_factor(unit: str) -> float:
+    """Grams per ``unit`` (a mass unit), from pint once per unit."""
+    hit = _mass_factors.get(unit)
+    if hit is None:
+        from magcalc.units import unit_factor
+
+        hit = _mass_factors[unit] = unit_factor(unit)
+    return hit
+
+
+_per_100g: dict[int, tuple[FoodTable, npt.NDArray[np.float64]]] = {}
+_per_100g_lock = threading.Lock()
+
+
+def _magnesium_per_100g(table: FoodTable) -> npt.NDArray[np.float64]:
+    """The food table's magnesium [mg/100 g] as an array (NaN: no value), once per table."""
+    hit = _per_100g.get(id(table))
+    if hit is None or hit[0] is not table:
+        values = np.asarray(
+            [math.nan if v is None else v for v in table.magnesium], dtype=np.float64
+        )
+        with _per_100g_lock:
+            if len(_per_100g) > 8:
+                _per_100g.clear()
+            _per_100g[id(table)] = hit = (table, values)
+    return hit[1]
 
 
 _factor_cache: dict[tuple[str, _Spec], tuple[float, float, float] | MagcalcError] = {}
@@ -1556,10 +2074,10 @@ def _factors(food: Food, spec: _Spec, text: str) -> tuple[float, float, float]:
 
 
 def _warn_heavy(
-    grams_c: npt.NDArray[np.float64],
-    combo_codes: npt.NDArray[np.intp],
-    texts: npt.NDArray[np.object_],
-    rows: int,
+    grams_r: npt.NDArray[np.float64],
+    p_r: npt.NDArray[np.intp],
+    texts: Callable[[Iterable[int]], None],
+    text_p: npt.NDArray[np.object_],
 ) -> None:
     """One PlausibilityWarning for every food row over magcalc's plausible serving."""
     from magcalc import errors, foods
@@ -1568,13 +2086,20 @@ def _warn_heavy(
     category = getattr(errors, "PlausibilityWarning", UserWarning)
     if limit is None:
         return
-    heavy_c = np.isfinite(grams_c) & (grams_c > limit)
-    if not heavy_c.any():
+    with np.errstate(invalid="ignore"):
+        heavy = np.flatnonzero(np.isfinite(grams_r) & (grams_r > limit))
+    if not len(heavy):
         return
-    heavy_rows = int(heavy_c[combo_codes].sum())
-    examples = ", ".join(repr(t) for t in dict.fromkeys(texts[heavy_c].tolist()))
+    # Examples in row order, each amount once: as many as the message shows.
+    shown: dict[str, None] = {}
+    for j in dict.fromkeys(p_r[heavy].tolist()):
+        texts([j])
+        shown[repr(text_p[j])] = None
+        if sum(len(t) + 2 for t in shown) > 200:
+            break
+    examples = ", ".join(shown)
     warnings.warn(
-        f"{heavy_rows:,} food row(s) of {rows:,} weigh more than any single serving "
+        f"{len(heavy):,} food row(s) of {len(grams_r):,} weigh more than any single serving "
         f"({limit / 1000:g} kg), e.g. {examples[:200]}; check the amounts (g, not kg?). "
         "They are used as given.",
         category,
@@ -1634,7 +2159,7 @@ def _supplements(
     parts = [supp] + [factor(c) for c in columns] + [factor(b) for b in bare_names]
     codes, first = _distinct(*_combine(*(p.codes[where] for p in parts)))
     dose = np.full(len(first), math.nan)
-    err_u = np.full(len(first), None, dtype=object)
+    err_u = np.empty(len(first), dtype=object)
     col_u = np.full(len(first), label(supp_key), dtype=object)
     val_u = np.full(len(first), "", dtype=object)
     sup_cols = {c: label(c) for c in columns}
@@ -1764,7 +2289,7 @@ def _diary_errors(
     cols, _ = _diary_cols(diary)
     pid_label = cols.get("person_id")
     if pid_label is None:
-        pids = np.full(len(positions), None, dtype=object)
+        pids = np.empty(len(positions), dtype=object)
     else:
         raw = np.asarray(diary[pid_label], dtype=object)[positions]
         pids = np.asarray([_display_id(v) for v in raw.tolist()], dtype=object)
@@ -1780,10 +2305,10 @@ def _row_numbers(diary: pd.DataFrame) -> npt.NDArray[np.int64]:
 
 
 def _run(
-    diary: pd.DataFrame, prep: PreparedPeople, mode: ErrorsMode
+    diary: pd.DataFrame, prep: PreparedPeople, mode: ErrorsMode, local: bool = False
 ) -> tuple[_Core, pd.DataFrame, npt.NDArray[np.int64]]:
     rows = _row_numbers(diary)
-    core = _core(diary, prep)
+    core = _core(diary, prep, local)
     if mode == "raise":
         _raise_first(core.log, rows)
     return core, _diary_errors(diary, core, rows, prep), rows
@@ -1908,7 +2433,7 @@ def assess_frame(
     diary = _check_frame(diary, "diary")
     core, diary_errors, _ = _run(diary, prep, mode)
     keep = np.ones(len(prep.profiles), dtype=bool)
-    people_frame = _people_frame(prep, core, keep)
+    people_frame = _people_frame(core.prep, core, keep)
     return BatchResult(
         days=core.days,
         people=people_frame,
@@ -1981,7 +2506,7 @@ def assess_partition(
     mode = _check_mode(errors)
     prep = _prepared(people, framework, mode, sd_within_mg)
     partition = _check_frame(partition, "partition")
-    core, diary_errors, _ = _run(partition, prep, mode)
+    core, diary_errors, _ = _run(partition, prep, mode, local=True)
     if table == "days":
         return core.days
     if table == "errors":
@@ -1989,7 +2514,7 @@ def assess_partition(
     if table != "people":
         raise InputError(f"table must be 'people', 'days' or 'errors', not {table!r}", "table")
     keep = (core.per_person["n_days"] > 0) | (core.per_person["rows_rejected"] > 0)
-    return _people_frame(prep, core, keep)
+    return _people_frame(core.prep, core, keep)
 
 
 def partition_meta(
@@ -2016,24 +2541,105 @@ def partition_meta(
     return meta
 
 
-def _number_rows(part: pd.DataFrame, offset: int) -> pd.DataFrame:
+_PART_COLUMN = "_magcalc_partition"
+
+
+def _tag_rows(part: pd.DataFrame, number: int) -> pd.DataFrame:
+    """The partition with its number and each row's 1-based position in it."""
     out: pd.DataFrame = part.copy()
-    out[ROW_COLUMN] = np.arange(offset + 1, offset + len(part) + 1, dtype=np.int64)
+    out[_PART_COLUMN] = np.full(len(part), number, dtype=np.int64)
+    out[ROW_COLUMN] = np.arange(1, len(part) + 1, dtype=np.int64)
     return out
 
 
+def _offsets(lengths: Sequence[int]) -> npt.NDArray[np.int64]:
+    """Rows before each partition of the input."""
+    return np.concatenate([[0], np.cumsum(np.asarray(lengths, dtype=np.int64))[:-1]]).astype(
+        np.int64
+    )
+
+
 def _assess_part(
-    part: pd.DataFrame, prep: PreparedPeople, mode: ErrorsMode
+    part: pd.DataFrame, prep: PreparedPeople, offsets: npt.NDArray[np.int64], mode: ErrorsMode
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, npt.NDArray[np.int64]]:
+    """One partition, assessed: (days, people, errors, positions of its people)."""
+    if _PART_COLUMN in part.columns:
+        part = part.assign(
+            **{ROW_COLUMN: offsets[part[_PART_COLUMN].to_numpy(dtype=np.int64)] + part[ROW_COLUMN]}
+        ).drop(columns=_PART_COLUMN)
     if ROW_COLUMN in part.columns:
         part = part.sort_values(ROW_COLUMN, kind="stable")
-    core, diary_errors, _ = _run(part, prep, mode)
-    present = np.flatnonzero(
-        (core.per_person["n_days"] > 0) | (core.per_person["rows_rejected"] > 0)
-    )
-    keep = np.zeros(len(prep.profiles), dtype=bool)
-    keep[present] = True
-    return core.days, _people_frame(prep, core, keep), diary_errors, present
+    core, diary_errors, _ = _run(part, prep, mode, local=True)
+    keep = (core.per_person["n_days"] > 0) | (core.per_person["rows_rejected"] > 0)
+    present = core.positions[keep].astype(np.int64)
+    return core.days, _people_frame(core.prep, core, keep), diary_errors, present
+
+
+def _absent_people(prep: PreparedPeople, presents: Sequence[npt.NDArray[np.int64]]) -> pd.DataFrame:
+    """The valid people with no diary rows (n_days 0, NaN intakes)."""
+    empty = pd.DataFrame({"person_id": pd.Series([], dtype=object)})
+    core, _, _ = _run(empty, prep, "report")
+    keep = np.ones(len(prep.profiles), dtype=bool)
+    for present in presents:
+        keep[present] = False
+    return _people_frame(prep, core, keep)
+
+
+def _people_errors(prep: PreparedPeople) -> pd.DataFrame:
+    return _concat_errors([prep.errors])
+
+
+@dataclass(frozen=True)
+class DaskBatchResult:
+    """
+    The result of :func:`assess_dask`: Dask DataFrames, with nothing computed yet.
+
+    Attributes
+    ----------
+    days, people, errors : dask.dataframe.DataFrame
+        The tables of :class:`BatchResult`, one partition per partition of the
+        assessment (``people`` has one more, of the people with no diary rows, and
+        ``errors`` one more, first, of the people table's errors). Their rows are in
+        partition order, not sorted: write them (``.to_parquet``) or compute them as
+        they are, or call :meth:`compute` for the sorted :class:`BatchResult`.
+    framework : str
+        The reference framework used.
+
+    Notes
+    -----
+    Each of ``days``, ``people`` and ``errors`` computed on its own reads and assesses
+    the diary again; :meth:`compute` (or ``dask.compute(r.days, r.people, r.errors)``)
+    does it once for all three.
+    """
+
+    days: Any
+    people: Any
+    errors: Any
+    framework: str
+    _parts: list[Any] = field(repr=False)
+    _prepared: PreparedPeople = field(repr=False)
+    _mode: ErrorsMode = field(default="raise", repr=False)
+    _scheduler: str | None = field(default=None, repr=False)
+
+    def compute(self, **kwargs: Any) -> BatchResult:
+        """
+        Compute everything in one pass and return the :class:`BatchResult`, equal to
+        :func:`assess_frame` on the whole diary. ``kwargs`` go to ``dask.compute``
+        (``scheduler="threads"``, ...).
+        """
+        from dask.base import compute
+
+        run: Any = compute
+        if self._scheduler is not None:
+            kwargs.setdefault("scheduler", self._scheduler)
+        results = run(*self._parts, **kwargs)
+        return _combine_parts(self._prepared, list(results), self._mode)
+
+    def __repr__(self) -> str:
+        return (
+            f"<DaskBatchResult ({self.framework}): {self.days.npartitions} partitions, "
+            "not computed>"
+        )
 
 
 def assess_dask(
@@ -2045,39 +2651,45 @@ def assess_dask(
     sd_within_mg: float | None = None,
     shuffle: bool = True,
     scheduler: str | None = None,
-) -> BatchResult:
+) -> DaskBatchResult:
     """
-    :func:`assess_frame` on a Dask DataFrame: the same results, computed by partition.
+    :func:`assess_frame` on a Dask DataFrame, lazily: Dask DataFrames of the results.
 
-    The people table (small) is validated once and sent to every partition; the diary
-    is numbered (so reported row numbers are those of the whole input), shuffled by
-    ``person_id`` so that each person is in one partition, and assessed partition by
-    partition with the same code as :func:`assess_frame`. The per-person results are
-    small and returned as pandas.
+    Nothing is computed here, not even the number of rows. The people table (small) is
+    validated once, here, and enters the task graph once, as a single task every
+    partition depends on. The diary is tagged with each row's partition and position
+    (the row numbers reported are those of the whole input, found from the partition
+    lengths in the same pass), shuffled by ``person_id`` so that each person is in one
+    partition, and assessed partition by partition with the code of
+    :func:`assess_frame`. It runs on any Dask scheduler: threads, processes or a
+    ``dask.distributed`` cluster.
 
     Parameters
     ----------
     diary : dask.dataframe.DataFrame
     people : pandas.DataFrame or PreparedPeople
     framework, errors, sd_within_mg
-        As in :func:`assess_frame`.
+        As in :func:`assess_frame`. With ``errors="raise"`` the error is raised when
+        the results are computed.
     shuffle : bool, default True
         Shuffle by ``person_id``. Pass False only if every person's rows are already
         in one partition (e.g. the files are split by person).
     scheduler : str, optional
-        Dask scheduler for the computation ("threads", "processes", "synchronous", or
-        None for the default / a distributed Client).
+        The scheduler :meth:`DaskBatchResult.compute` uses unless told otherwise
+        ("threads", "processes", "synchronous"; None: Dask's default, or a
+        ``dask.distributed`` Client if one is active).
 
     Returns
     -------
-    BatchResult
-        Equal to ``assess_frame(diary.compute(), people, ...)``.
+    DaskBatchResult
+        ``.days``, ``.people``, ``.errors`` as Dask DataFrames; ``.compute()`` gives
+        the :class:`BatchResult` equal to ``assess_frame(diary.compute(), people, ...)``.
 
     Notes
     -----
-    On Spark the same per-partition function works through ``mapInPandas`` (or
-    ``applyInPandas`` grouped by person_id), with the people table prepared once on
-    the driver and broadcast.
+    On Spark the same per-partition function works through ``mapInPandas`` on a frame
+    repartitioned by person_id, with the people table prepared once on the driver and
+    broadcast.
 
     Examples
     --------
@@ -2088,34 +2700,46 @@ def assess_dask(
     ...                       "amount": ["1 cup", "1 oz", "1/2 cup", "1 cup"]})
     >>> people = pd.DataFrame({"person_id": [1, 2, 3], "age": [34, 40, 50],
     ...                        "sex": ["female", "male", "male"]})
-    >>> result = assess_dask(dd.from_pandas(diary, npartitions=2), people,
-    ...                      errors="report", scheduler="synchronous")
+    >>> lazy = assess_dask(dd.from_pandas(diary, npartitions=2), people, errors="report")
+    >>> result = lazy.compute(scheduler="synchronous")
     >>> result.people["total_mg"].round(1).tolist()
     [117.4, 76.5, nan]
     >>> result.errors["row"].tolist()
     [4]
     """
+    import uuid
+
     import dask.dataframe as dd
-    from dask.base import compute
     from dask.delayed import delayed
 
-    run: Any = compute
     later: Any = delayed
     mode = _check_mode(errors)
     prep = _prepared(people, framework, mode, sd_within_mg)
-    # Number the rows first, so reported row numbers are those of the whole input.
-    lengths = diary.map_partitions(len).compute(scheduler=scheduler)
-    offsets = np.concatenate([[0], np.cumsum(np.asarray(lengths, dtype=np.int64))[:-1]])
-    meta = _number_rows(diary._meta, 0)
-    numbered = [
-        later(_number_rows)(p, int(o)) for p, o in zip(diary.to_delayed(), offsets, strict=True)
-    ]
-    ddf = dd.from_delayed(numbered, meta=meta, verify_meta=False)
+    # One task holds the people table: partitions refer to its key, so Dask neither
+    # walks nor copies it per partition.
+    prep_task = later(prep, name=f"magcalc-people-{uuid.uuid4().hex}", traverse=False)
+    parts = diary.to_delayed()
+    lengths = [later(len, pure=True)(p) for p in parts]
+    offsets = later(_offsets, pure=True)(lengths)
+    tagged = [later(_tag_rows, pure=True)(p, i) for i, p in enumerate(parts)]
+    meta = _tag_rows(diary._meta, 0)
+    ddf = dd.from_delayed(tagged, meta=meta, verify_meta=False)
     if shuffle and diary.npartitions > 1:
-        ddf = ddf.shuffle(_diary_cols(meta)[0].get("person_id", "person_id"))
-    tasks = [later(_assess_part)(p, prep, mode) for p in ddf.to_delayed()]
-    results = run(*tasks, scheduler=scheduler)
-    return _combine_parts(prep, list(results), mode)
+        ddf = ddf.shuffle(_diary_cols(diary._meta)[0].get("person_id", "person_id"))
+    outs = [later(_assess_part, nout=4)(p, prep_task, offsets, mode) for p in ddf.to_delayed()]
+    absent = later(_absent_people)(prep_task, [o[3] for o in outs])
+    days = dd.from_delayed([o[0] for o in outs], meta=partition_meta("days", prep))
+    people_frame = dd.from_delayed(
+        [*(o[1] for o in outs), absent], meta=partition_meta("people", prep), verify_meta=False
+    )
+    error_frame = dd.from_delayed(
+        [later(_people_errors)(prep_task), *(o[2] for o in outs)],
+        meta=partition_meta("errors", prep),
+        verify_meta=False,
+    )
+    return DaskBatchResult(
+        days, people_frame, error_frame, prep.framework, outs, prep, mode, scheduler
+    )
 
 
 def _combine_parts(
@@ -2148,9 +2772,13 @@ def _combine_parts(
     day_parts = [d for d, _, _, _ in results if len(d)]
     if day_parts:
         days = pd.concat(day_parts, ignore_index=True)
-        keys = days["person_id"].map(_id_key).map(prep.keys).to_numpy(dtype=np.int64)
-        day_list: list[Any] = days["day"].tolist()
-        order = sorted(range(len(days)), key=lambda i: (keys[i], _day_order(day_list[i])))
+        keys = _find_people(prep, np.asarray(days["person_id"].map(_id_key), dtype=object))
+        day_codes, uniques = pd.factorize(days["day"])
+        day_values: list[Any] = list(pd.Index(uniques).tolist())
+        ranked = sorted(range(len(day_values)), key=lambda k: _day_order(day_values[k]))
+        rank = np.empty(len(day_values), dtype=np.int64)
+        rank[ranked] = np.arange(len(ranked))
+        order = np.lexsort((rank[day_codes], keys))
         days = days.take(order).reset_index(drop=True)
     else:
         days = base_core.days

@@ -96,6 +96,12 @@ IGNORED_WORDS = frozenset(
 _BEFORE_UNIT = frozenset(
     "heaped heaping level rounded scant generous good big whole liquid dry".split()
 )
+# Words about how the food was grown or bought, which may stand between the amount and
+# its unit ("2 organic large eggs", "100 organic g"): ignored there as anywhere.
+_QUALIFIERS_BEFORE_UNIT = frozenset(
+    "organic fresh homemade home-made natural ripe free-range cage-free grass-fed "
+    "pasture-raised store-bought local premium".split()
+)
 # Containers whose weight a label states per container ("2 (15-oz) cans").
 _CONTAINERS = frozenset(
     "can jar package packet bottle container carton box bag pouch tub envelope sachet".split()
@@ -116,6 +122,20 @@ _APPROX = re.compile(
 _SIZED = re.compile(r"\b(small|medium|large)[- ]sized?\b", re.IGNORECASE)
 # Words that join others and name nothing.
 _LINK_WORDS = frozenset("and with the of in on a an for from by at into".split())
+# Words ending in "-ly" are mostly adverbs of how to cut or cook ("finely", "thinly");
+# these name foods in USDA descriptions ("Jelly", "Pork, belly", "Prickly pears").
+_LY_FOOD_WORDS = frozenset("jelly belly prickly bialy chantilly".split())
+
+
+# Cut, form and ignorable words a swap of two letters is mended to ("chpoped").
+_SWAPPABLE_WORDS = FORM_WORDS | IGNORED_WORDS | _BEFORE_UNIT
+
+
+def _adverb(word: str) -> bool:
+    """Whether a word is an adverb ("finely chopped"), which names no food."""
+    return word.endswith("ly") and len(word) > 4 and word not in _LY_FOOD_WORDS
+
+
 _WHOLE_FOODS = frozenset("wheat milk grain grains meal wheat-meal-".split())
 _JOINERS = re.compile(r"\s*(?:,|;|\+|&|\band\b|\bwith\b|\bplus\b)\s*", re.IGNORECASE)
 
@@ -162,6 +182,7 @@ _ALT_AMOUNT = re.compile(
     re.IGNORECASE,
 )
 _DIGIT_LETTER = re.compile(r"(\d)([a-zA-Z])")
+_LOST_SLASH = re.compile(r"(?<![\d?])(\d)\?(\d{1,2})(?![\d?])")
 _HYPHEN_UNIT = re.compile(
     r"(\d)-(pounds?|ounces?|oz|lbs?|kg|g|grams?|inch(?:es)?|cm)\b", re.IGNORECASE
 )
@@ -311,6 +332,8 @@ def _normalise(text: str) -> str:
         cleaned = "".join(
             c for c in unicodedata.normalize("NFKD", cleaned) if not unicodedata.combining(c)
         )
+    # "1?4 cup": a fraction slash lost to a text encoding (U+2044 became "?").
+    cleaned = _LOST_SLASH.sub(r"\1/\2", cleaned)
     cleaned = _THOUSANDS.sub(r"\1\2", cleaned)
     cleaned = _DECIMAL_COMMA.sub(r"\1.\2", cleaned)  # "1,5 cups" is 1.5 cups
     cleaned = _HYPHEN_UNIT.sub(r"\1 \2", cleaned)  # "3-pound chicken" -> "3 pound chicken"
@@ -378,10 +401,30 @@ _SPELLED_UNITS = sorted(
 def _fuzzy_unit(word: str) -> str | None:
     if len(word) < 5 or not word.isalpha():
         return None
+    swapped = _unswap(word, _SWAPPABLE_UNITS)
+    if swapped is not None:
+        return swapped
     from rapidfuzz import fuzz, process
 
     hit = process.extractOne(word, _SPELLED_UNITS, scorer=fuzz.ratio, score_cutoff=84)
     return None if hit is None else str(hit[0])
+
+
+def _unswap(word: str, vocabulary: frozenset[str]) -> str | None:
+    """The word of ``vocabulary`` that ``word`` is with two neighbouring letters
+    swapped back ("oucnes" -> "ounces", "chpoped" -> "chopped"), the commonest slip."""
+    if len(word) < 5 or word in vocabulary:
+        return None
+    for k in range(len(word) - 1):
+        mended = word[:k] + word[k + 1] + word[k] + word[k + 2 :]
+        if mended in vocabulary:
+            return mended
+    return None
+
+
+# Units and measures a swap of two letters is mended to: spelled-out units and the
+# measures, singular and plural ("sahcets" -> "sachets").
+_SWAPPABLE_UNITS = frozenset({*_SPELLED_UNITS, *MEASURE_WORDS, *(f"{w}s" for w in MEASURE_WORDS)})
 
 
 def _singular(word: str) -> str:
@@ -532,7 +575,7 @@ def parse_entry(text: str) -> Entry:
         if rest[:1] in ("x", "×", "*") and rest[1:2] == " ":
             rest = rest[2:]
         words = rest.split()
-        while words and words[0].lower() in _BEFORE_UNIT:
+        while words and words[0].lower() in _BEFORE_UNIT | _QUALIFIERS_BEFORE_UNIT:
             word = words.pop(0).lower()
             (form if word == "whole" else ignored).append(word)
         if words and words[0].lower().rstrip(".,") in SIZE_WORDS:
@@ -686,7 +729,7 @@ def _is_food_word(word: str) -> bool:
         or (_singular(word) in FORM_WORDS and word != "pieces")
         or word in IGNORED_WORDS
         or word in _LINK_WORDS
-        or (word.endswith("ly") and len(word) > 4)
+        or _adverb(word)
     )
 
 
@@ -750,7 +793,7 @@ def _classify(text: str) -> tuple[list[str], list[str], list[str], list[str], li
     food: list[str] = []
     form: list[str] = []
     low = re.sub(r"(\d+(?:\.\d+)?)\s*%", r" \1pct ", low)
-    found = _WORD.findall(low)
+    found = [_unswap(w, _SWAPPABLE_WORDS) or w for w in _WORD.findall(low)]
     for k, word in enumerate(found):
         if word == "whole" and k + 1 < len(found) and found[k + 1] in _WHOLE_FOODS:
             food.append(word)  # whole wheat, whole milk: a food, not a form
@@ -760,9 +803,7 @@ def _classify(text: str) -> tuple[list[str], list[str], list[str], list[str], li
             ignored.append(word)  # a bare number or a lone letter names no food
         elif word in FORM_WORDS or (_singular(word) in FORM_WORDS and word not in ("pieces",)):
             form.append(word)
-        elif (
-            word in IGNORED_WORDS or word in _LINK_WORDS or (word.endswith("ly") and len(word) > 4)
-        ):
+        elif word in IGNORED_WORDS or word in _LINK_WORDS or _adverb(word):
             ignored.append(word)
         else:
             food.append(word)

@@ -36,7 +36,15 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from magcalc._data import data_file
 from magcalc._models import InputModel
-from magcalc._search import PREP_WORDS, SearchIndex, singular, tokens
+from magcalc._search import (
+    NEUTRAL_WORDS,
+    PREP_WORDS,
+    VARIANT_WORDS,
+    SearchIndex,
+    brand_words,
+    singular,
+    tokens,
+)
 from magcalc.errors import (
     AmountError,
     InputError,
@@ -538,6 +546,14 @@ def _resolve_portion(
     # portion, "2 large biscuits" a "large biscuit" one; "whole" in "cup, whole" is not
     # a measure.
     found = [(p, k) for p, k in keys if k.head == word or (k.last == word and not k.is_mass)]
+    if word == "juice":
+        # "Juice of 1 orange" is the juice one fruit yields (FNDDS "Juice of 1 lime", SR
+        # "fruit yields"), not a "juice box/pouch".
+        found = [
+            (p, k)
+            for p, k in keys
+            if p.unit_description.lower().startswith(("juice of", "fruit yield"))
+        ]
     if not found and word in _SAME_MEASURE:
         # A slice of pizza is what FNDDS calls a piece.
         other = _SAME_MEASURE[word]
@@ -561,7 +577,9 @@ def _resolve_portion(
         # With no size typed, a medium measure, then one of no stated size.
         if size:
             return 0
-        return 0 if "medium" in k.words else 1 if not k.words & _SIZES else 2
+        if "medium" in k.words:
+            return 0
+        return 1 if not k.words & (_SIZES | _SMALL_VERSIONS) else 2
 
     def mkey(item: tuple[Portion, _PortionKey]) -> tuple[int, int, int, int, float, int, int]:
         p, k = item
@@ -591,6 +609,9 @@ _SAME_MEASURE = {
     "sachet": "packet", "envelope": "packet", "packet": "package",
 }  # fmt: skip
 _SIZES = frozenset({"small", "medium", "large", "extra", "jumbo", "regular", "rectangular"})
+# Portions of a small version of the food ("bar, miniature", "fun size"): a size, not
+# the default measure.
+_SMALL_VERSIONS = frozenset({"miniature", "mini", "snack", "fun", "bite", "junior"})
 # A portion's text that says how many pieces it holds: "oz (23 whole kernels)",
 # "cup (4.86 large eggs)", "1 oz (about 12 nuts)".
 _PIECES = re.compile(
@@ -793,6 +814,7 @@ class FoodTable:
             # SR Legacy first: an exact description shared by both sources means SR's.
             self._by_description.setdefault(d.lower(), i)
         self._foods: dict[int, Food] = {}
+        self._names_cache: frozenset[str] | None = None
         portions = self._portions
         self._search = SearchIndex(
             self.descriptions,
@@ -1070,11 +1092,15 @@ class FoodTable:
         # a person ate was eaten prepared ("1 cup brown rice" in a diary is cooked), except
         # where it is weighed as bought, by the pound or kilogram.
         typed = set(tokens(" ".join((query, *entry.form_words, *entry.ignored_words))))
-        as_bought = amount is not None and (
-            context == "recipe"
-            or (amount.kind == "mass" and amount.unit in ("pound", "kilogram"))
-            # "dry rice", "uncooked pasta": the state as bought, typed.
-            or bool(typed & _TYPED_AS_BOUGHT)
+        as_bought = (
+            # "dry rice", "uncooked pasta": the state as bought, typed, with or without an
+            # amount (a batch diary resolves each food name once, before its amounts).
+            bool(typed & _TYPED_AS_BOUGHT)
+            or (
+                amount is not None and context == "recipe"
+                # Pounds and kilograms are how a recipe's ingredients are bought; a diary
+                # weighs what was eaten, so there the unit decides nothing.
+            )
         )
         if as_bought:
             # "Uncooked" says the state, which as_bought ranks by; USDA mostly writes "raw"
@@ -1105,6 +1131,9 @@ class FoodTable:
             raise UnknownFoodError(entry.text, self.suggest(query))
         best_score = ranked[0][1]
         close = [i for i, sc in ranked if sc >= best_score - _PORTION_MARGIN]
+        # magcalc answers in magnesium: among close matches, a food USDA gives a value
+        # for comes before one it does not ("Candies, SYMPHONY Milk Chocolate Bar").
+        close.sort(key=lambda i: self.magnesium[i] is None)
         chosen = close[0]
         if amount is not None and amount.kind != "mass":
             names = frozenset(tokens(query))
@@ -1144,6 +1173,9 @@ class FoodTable:
                     else:
                         weak = found[1].model_copy(update={"quality": "weak"})
                         return self._finish_match(entry, (found[0], weak, found[2]), warn)
+        switched: tuple[str, ...] = ()
+        if source is None and self.sources[chosen] == FNDDS:
+            chosen, switched = self._analysed_instead(query, chosen, ranked, amount)
         score = dict(ranked)[chosen]
         coverage = self._search.coverage(query, chosen)
         if coverage < _GOOD_COVERAGE and entry.head_words:
@@ -1240,7 +1272,7 @@ class FoodTable:
                 MatchWarning,
                 stacklevel=3,
             )
-        said = self._disagreement(query, chosen, entry.form_words) if notes else ()
+        said = switched or (self._disagreement(query, chosen, entry.form_words) if notes else ())
         return food, match, said
 
     def _match_readings(
@@ -1355,6 +1387,90 @@ class FoodTable:
             )
         return food, match, notes
 
+    def _analysed_instead(
+        self, query: str, chosen: int, ranked: list[tuple[int, float]], amount: Amount | None
+    ) -> tuple[int, tuple[str, ...]]:
+        """SR Legacy's food in place of the FNDDS one chosen, where the two disagree.
+
+        FNDDS 2021-2023 publishes some foods far from SR Legacy's analysed value for
+        the same food ("Cereal, shredded wheat, plain" 36 mg/100 g, "Cereal, bran
+        flakes, plain" 29, against 130-229 for every shredded wheat and bran flakes
+        SR Legacy analysed, although wheat bran itself has 611). Where an SR Legacy
+        food has every typed word the FNDDS food has, is the same food (it covers
+        the FNDDS description as :meth:`_disagreement` requires), has a portion for
+        the amount, and the two disagree strongly (``_DISAGREE_RATIO`` and
+        ``_DISAGREE_MG``), the analysed SR Legacy food is used; the note on the
+        disagreement names the FNDDS food and its id, and ``source="FNDDS"`` keeps it.
+        """
+        mine = self.magnesium[chosen]
+        if mine is None:
+            return chosen, ()
+        search = self._search
+        wanted = search.coverage(query, chosen)
+        same = self.descriptions[chosen]
+        names = frozenset(tokens(query))
+        for i, _ in ranked:
+            theirs = self.magnesium[i]
+            if self.sources[i] != SR_LEGACY or theirs is None:
+                continue
+            low, high = sorted((mine, theirs))
+            if high - low < _DISAGREE_MG or high < _DISAGREE_RATIO * low:
+                continue
+            if search.coverage(query, i) < wanted or search.coverage(same, i) < _GOOD_COVERAGE:
+                continue
+            if not self._same_kind(query, chosen, i):
+                continue
+            if amount is not None and amount.kind != "mass":
+                try:
+                    _resolve_portion(self._food(i), amount, names)
+                except MagcalcError:
+                    continue
+            note = (
+                f"the USDA sources disagree: SR Legacy {self.descriptions[i]!r} (analysed) has "
+                f"{theirs:g} mg/100 g, FNDDS {same!r} {mine:g} mg/100 g; SR Legacy's is used, "
+                f"pass source='FNDDS' or the id {self._food(chosen).key!r} for the other"
+            )
+            return i, (note,)
+        return chosen, ()
+
+    def _same_kind(self, query: str, a: int, b: int) -> bool:
+        """Whether two foods, one from each source, are the same kind of food, so that a
+        strong disagreement between them is one of values, not of foods.
+
+        Neither may add, to what was typed and the other's description, a variant or
+        preparation word ("powder", "chocolate", "dry mix, unprepared", "cooked"), the
+        name of another food ("OAT BRAN FLAKES" for bran flakes) or a word of its own
+        name ("Peppers, serrano"); brand names may differ. A food USDA marks "NFS" (not
+        further specified) stands for a mix of kinds, no one of them.
+        """
+        if any(_NFS.search(self.descriptions[i]) for i in (a, b)):
+            return False
+        typed = set(tokens(query))
+        neutral = NEUTRAL_WORDS - PREP_WORDS
+        other = VARIANT_WORDS | PREP_WORDS | self._food_names()
+        words = {i: set(tokens(self.descriptions[i])) for i in (a, b)}
+        for mine, theirs in ((a, b), (b, a)):
+            added = words[mine] - words[theirs] - typed - neutral
+            if added & other:
+                return False
+            if (added - brand_words(self.descriptions[mine])) & self._search.head_words(mine):
+                return False
+        return True
+
+    def _food_names(self) -> frozenset[str]:
+        """Words that are a food's whole name in SR Legacy ("Cereals, oats", "Biscuits")."""
+        if self._names_cache is None:
+            names: set[str] = set()
+            brands: set[str] = set()
+            for i, source in enumerate(self.sources):
+                head = self._search.head_words(i)
+                if source == SR_LEGACY and len(head) == 1:
+                    names |= head
+                    brands |= head & brand_words(self.descriptions[i])
+            # A brand is no food's name ("Cereals ready-to-eat, POST, ...", "Post, ...").
+            self._names_cache = frozenset(names - brands)
+        return self._names_cache
+
     def _disagreement(self, query: str, chosen: int, form: tuple[str, ...]) -> tuple[str, ...]:
         """A note when the other USDA source's best match differs strongly in magnesium."""
         other = FNDDS if self.sources[chosen] == SR_LEGACY else SR_LEGACY
@@ -1369,7 +1485,9 @@ class FoodTable:
         mine, theirs = self.magnesium[chosen], self.magnesium[i]
         if mine is None or theirs is None:
             return ()
-        if self._search.coverage(query, i) < _GOOD_COVERAGE:
+        if self._search.coverage(query, i) < _GOOD_COVERAGE or not self._same_kind(
+            query, chosen, i
+        ):
             return ()
         low, high = sorted((mine, theirs))
         if high - low < _DISAGREE_MG or high < _DISAGREE_RATIO * low:
@@ -1467,6 +1585,7 @@ _PORTION_COVERAGE = 0.4
 # Two sources "disagree strongly" on a food when one has 1.5 times the other's
 # magnesium and at least 10 mg/100 g more (magcalc's rule, not a USDA one).
 _DISAGREE_RATIO = 1.5
+_NFS = re.compile(r"\bNFS\b")
 _DISAGREE_MG = 10.0
 
 
@@ -1676,7 +1795,18 @@ def serving(
     ("1 medium", "2 biscuits", "1 packet") go through the food's USDA portions: a
     qualifier the user typed ("1 cup chopped") wins, then the same unit, then the plain
     measure, then USDA's order. Among foods that match about equally well, one whose
-    portions fit the amount wins.
+    portions fit the amount wins, and one with a USDA magnesium value comes before one
+    without.
+
+    Where the best match is an FNDDS food and SR Legacy has the same kind of food
+    (every typed word, no other variant, preparation or food named; brands may differ)
+    with a portion for the amount, and the two disagree strongly on magnesium (one at
+    least 1.5 times and 10 mg/100 g above the other), SR Legacy's analysed food is
+    used and a note names the FNDDS food and its id. FNDDS 2021-2023 gives, for
+    instance, 29 mg/100 g for "Cereal, bran flakes, plain" and 36 for "Cereal,
+    shredded wheat, plain", against 130-229 for the shredded wheat and bran flakes SR
+    Legacy analysed [1]_ [2]_. ``source="FNDDS"`` keeps FNDDS's value. A food USDA
+    marks NFS (not further specified) is never replaced this way.
 
     Parameters
     ----------
@@ -1689,10 +1819,10 @@ def serving(
         Match foods from one USDA database only.
     context : {'eaten', 'recipe'}, default 'eaten'
         What the entry describes. ``'eaten'`` (a diary): a food with no preparation
-        named is taken as eaten, so "1 cup brown rice" is cooked rice. ``'recipe'`` (an
-        ingredient line): a measured ingredient is taken as bought, so "1 cup brown
-        rice" is dry rice and "1 lb lamb shoulder" raw lamb. Pounds and kilograms are
-        as bought in both. Name the preparation ("cooked", "dry") to decide it.
+        named is taken as eaten, so "1 cup brown rice" is cooked rice, whatever the unit.
+        ``'recipe'`` (an ingredient line): a measured ingredient is taken as bought, so
+        "1 cup brown rice" is dry rice and "1 lb lamb shoulder" raw lamb. Name the
+        preparation ("cooked", "dry", "raw") to decide it in either.
 
     Returns
     -------
@@ -1715,6 +1845,15 @@ def serving(
         The best food matches the entry only in part; the message names alternatives.
     PlausibilityWarning
         When the serving weighs more than ``MAX_PLAUSIBLE_SERVING_G`` (5 kg).
+
+    References
+    ----------
+    .. [1] U.S. Department of Agriculture, Agricultural Research Service, Food Surveys
+       Research Group, "USDA Food and Nutrient Database for Dietary Studies 2021-2023,"
+       https://www.ars.usda.gov/nea/bhnrc/fsrg (foods 57207000, 57417000).
+    .. [2] U.S. Department of Agriculture, Agricultural Research Service, "FoodData
+       Central: SR Legacy," April 2018, https://fdc.nal.usda.gov/ (NDB 08029, 08147,
+       08148, 08365, 08504; wheat bran 20077: 611 mg/100 g).
 
     Examples
     --------
