@@ -9,8 +9,6 @@ Doctest blocks (``>>>``) are not rewritten: the test names any that fail.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import sys
 from pathlib import Path
@@ -35,13 +33,10 @@ def main() -> int:
             if outcome.status == "failed":
                 print(f"README.md:{block.line}: doctest fails; fix it by hand", file=sys.stderr)
             continue
-        printed = io.StringIO()
-        code = compile("\n" * block.line + block.source, str(test_readme.README), "exec")
-        with contextlib.redirect_stdout(printed):
-            exec(code, namespace)
-        if block.output is not None and block.output.source != printed.getvalue():
+        printed = test_readme.printed_by(block, namespace)
+        if block.output is not None and block.output.source != printed:
             # The text block's body is between its fence lines (1-based line numbers).
-            replacements.append((block.output.line, block.output.end - 1, printed.getvalue()))
+            replacements.append((block.output.line, block.output.end - 1, printed))
     for start, end, text in reversed(replacements):
         lines[start:end] = [text]
     test_readme.README.write_text("".join(lines), encoding="utf-8")

@@ -16,7 +16,6 @@ from hypothesis import HealthCheck, settings
 from pytest_httpserver import HTTPServer
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 
 # Plots render off-screen in tests.
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -36,14 +35,6 @@ def root() -> Path:
     return ROOT
 
 
-@pytest.fixture(scope="session")
-def shared_usda() -> Path:
-    path = SHARED / "usda"
-    if not (path / "usda_sr_legacy_magnesium.csv").is_file():
-        pytest.skip("../shared/usda is not beside this checkout")
-    return path
-
-
 # ------------------------------------------------------------------ a real HTTP server
 
 
@@ -59,11 +50,16 @@ def server_instance() -> Iterator[HTTPServer]:
 
 
 @pytest.fixture
-def server(server_instance: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[HTTPServer]:
-    """The module's server, cleared, with proxies out of the way."""
+def no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Proxies out of the way, so requests to 127.0.0.1 go straight to the test server."""
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+
+
+@pytest.fixture
+def server(server_instance: HTTPServer, no_proxies: None) -> Iterator[HTTPServer]:
+    """The module's server, cleared, with proxies out of the way."""
     server_instance.clear()
     yield server_instance
     server_instance.clear()

@@ -67,12 +67,8 @@ class FlakyFdc:
 
 
 @pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[HTTPServer]:
-    if not RESPONSES.is_dir():
-        pytest.skip("../shared/fdc/responses (recorded FDC answers) is not beside this checkout")
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+def server(no_proxies: None) -> Iterator[HTTPServer]:
+    """A server of this test's own: fault tests stop it, which a shared one cannot survive."""
     instance = HTTPServer(host="127.0.0.1", port=0, threaded=True)
     instance.start()
     yield instance

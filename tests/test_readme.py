@@ -153,25 +153,31 @@ def _run_doctest(block: Block, namespace: dict[str, object]) -> Outcome:
     return Outcome("passed")
 
 
-def _run_script(block: Block, namespace: dict[str, object]) -> Outcome:
-    where = f"README.md:{block.line}"
+def printed_by(block: Block, namespace: dict[str, object]) -> str:
+    """What a script block prints, run in ``namespace`` (scripts/update_readme_outputs.py
+    uses it too)."""
     # Leading newlines put the code on its README lines, so tracebacks name them.
     code = compile("\n" * block.line + block.source, str(README), "exec")
     printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(code, namespace)
+    return printed.getvalue()
+
+
+def _run_script(block: Block, namespace: dict[str, object]) -> Outcome:
+    where = f"README.md:{block.line}"
     try:
-        with contextlib.redirect_stdout(printed):
-            exec(code, namespace)
+        text = printed_by(block, namespace)
     except Exception:
         return Outcome("failed", f"{where} raised:\n{traceback.format_exc()}")
     shown = block.output.source if block.output else ""
-    if printed.getvalue() != shown:
+    if text != shown:
         if block.output is None:
             return Outcome(
                 "failed",
-                f"{where} prints this, but no ```text block after it shows it:\n"
-                f"{printed.getvalue()}",
+                f"{where} prints this, but no ```text block after it shows it:\n{text}",
             )
-        return Outcome("failed", _diff(shown, printed.getvalue(), f"README.md:{block.output.line}"))
+        return Outcome("failed", _diff(shown, text, f"README.md:{block.output.line}"))
     return Outcome("passed")
 
 

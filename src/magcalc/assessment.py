@@ -1479,8 +1479,7 @@ def assess(
         conclusion = (
             f"Only an Adequate Intake exists here. With {probability_text(confidence_ai)} "
             "confidence usual intake is above the AI"
-            # Read on z to one decimal, as the EAR verdict (IOM 2000 p. 54).
-            + (": intake is likely adequate." if round(z_ai, 1) >= 1.0 else ".")
+            + (": intake is likely adequate." if _reading(z_ai) == "adequate" else ".")
             + " Intake below the AI cannot be judged inadequate (IOM 2000)."
         )
     else:
@@ -1631,23 +1630,29 @@ def _finite_non_negative(value: Any) -> bool:
     return math.isfinite(number) and number >= 0
 
 
-def _ear_conclusion(z: float, probability: float, n: int) -> str:
+def _reading(z: float) -> Literal["adequate", "inadequate", "uncertain"]:
     """
-    The verdict of IOM 2000's individual method, judged on z = D / SD_D.
+    How IOM 2000 reads z = D / SD_D: to one decimal, about 1 or more is adequate.
 
     IOM 2000 reads D/SD_D above 1 as adequate with about 85 % confidence (p. 189,
     Table B-1), and its own example, D/SD_D = 55/56, "just slightly less than 1", as
     "a value of about 1" that "implies an 85 percent probability of correctly concluding
-    that this intake is adequate" (p. 54). So z is read to one decimal, as IOM reads it.
+    that this intake is adequate" (p. 54); below -1, inadequate.
     """
-    days = f"{n} day{'s' if n != 1 else ''}"
     shown = round(z, 1)
     if shown >= 1.0:
-        verdict = "usual intake is likely adequate"
-    elif shown <= -1.0:
-        verdict = "usual intake is likely inadequate"
-    else:
-        verdict = "adequacy is uncertain"
+        return "adequate"
+    return "inadequate" if shown <= -1.0 else "uncertain"
+
+
+def _ear_conclusion(z: float, probability: float, n: int) -> str:
+    """The verdict of IOM 2000's individual method, judged on z (see :func:`_reading`)."""
+    days = _days(n)
+    verdict = {
+        "adequate": "usual intake is likely adequate",
+        "inadequate": "usual intake is likely inadequate",
+        "uncertain": "adequacy is uncertain",
+    }[_reading(z)]
     return (
         f"With {days} recorded, the probability that usual intake meets the requirement is "
         f"{about_probability(probability)}: {verdict} (IOM 2000 method)."

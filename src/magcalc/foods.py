@@ -1159,14 +1159,7 @@ class FoodTable:
                         update={"food_words": entry.food_words[-1:], "head_words": ()}
                     )
                     try:
-                        found = self.match(
-                            tail,
-                            source=source,
-                            amount=amount,
-                            warn=False,
-                            notes=notes,
-                            context=context,
-                        )
+                        found = self._again(tail, source, amount, notes, context)
                         _resolve_portion(found[0], amount, names)
                     except MagcalcError:
                         pass
@@ -1182,9 +1175,7 @@ class FoodTable:
             # Descriptive words after a comma ("garlic, smashed"): the name alone.
             head = entry.model_copy(update={"food_words": entry.head_words, "head_words": ()})
             try:
-                found = self.match(
-                    head, source=source, amount=amount, warn=False, notes=notes, context=context
-                )
+                found = self._again(head, source, amount, notes, context)
             except UnknownFoodError:
                 pass
             else:
@@ -1201,14 +1192,7 @@ class FoodTable:
                     continue  # only instructions ("smashed", "thinly sliced") may go
                 first = entry.model_copy(update={"food_words": entry.food_words[:n]})
                 try:
-                    found = self.match(
-                        first,
-                        source=source,
-                        amount=amount,
-                        warn=False,
-                        notes=notes,
-                        context=context,
-                    )
+                    found = self._again(first, source, amount, notes, context)
                 except UnknownFoodError:
                     continue
                 if found[1].quality == "good" and found[1].coverage > coverage:
@@ -1225,9 +1209,7 @@ class FoodTable:
                     continue  # more than half may go only to keep a specific noun
                 tail = entry.model_copy(update={"food_words": entry.food_words[-n:]})
                 try:
-                    found = self.match(
-                        tail, source=source, amount=amount, warn=False, notes=notes, context=context
-                    )
+                    found = self._again(tail, source, amount, notes, context)
                 except UnknownFoodError:
                     continue
                 row = self._row(found[0].key)
@@ -1275,6 +1257,20 @@ class FoodTable:
         said = switched or (self._disagreement(query, chosen, entry.form_words) if notes else ())
         return food, match, said
 
+    def _again(
+        self,
+        part: Entry,
+        source: str | None,
+        amount: Amount | None,
+        notes: bool,
+        context: EntryContext,
+    ) -> tuple[Food, Match, tuple[str, ...]]:
+        """:meth:`match` on a part of an entry (a fallback tries several), never warning:
+        the caller decides how sure the whole entry's match is."""
+        return self.match(
+            part, source=source, amount=amount, warn=False, notes=notes, context=context
+        )
+
     def _match_readings(
         self,
         entry: Entry,
@@ -1295,9 +1291,7 @@ class FoodTable:
         first: tuple[Food, Match, tuple[str, ...]] | None = None
         for k, option in enumerate(options):
             try:
-                found = self.match(
-                    option, source=source, amount=amount, warn=False, notes=notes, context=context
-                )
+                found = self._again(option, source, amount, notes, context)
             except UnknownFoodError:
                 continue
             if first is None:
@@ -1333,9 +1327,7 @@ class FoodTable:
                     update={"food_words": span, "head_words": (), "readings": ()}
                 )
                 try:
-                    found = self.match(
-                        part, source=source, amount=amount, warn=False, notes=notes, context=context
-                    )
+                    found = self._again(part, source, amount, notes, context)
                 except UnknownFoodError:
                     continue
                 if found[1].quality == "good" and self._names_well(found, single_ok=False):
