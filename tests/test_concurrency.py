@@ -217,12 +217,8 @@ class CountingReplay:
 
 
 @pytest.fixture
-def replay(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[HTTPServer, CountingReplay]]:
-    if not RESPONSES.is_dir():
-        pytest.skip("../shared/fdc/responses (recorded FDC answers) is not beside this checkout")
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+def replay(no_proxies: None) -> Iterator[tuple[HTTPServer, CountingReplay]]:
+    assert RESPONSES.is_dir(), "tests/data/fdc (the recorded FDC answers) is missing"
     server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
     server.start()
     handler = CountingReplay()

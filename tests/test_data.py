@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -25,27 +24,6 @@ def foods() -> list[dict[str, str]]:
 @pytest.fixture(scope="module")
 def portions() -> list[dict[str, str]]:
     return _rows("portions.csv")
-
-
-def _build_module(root: Path):  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location(
-        "build_foods", root / "scripts" / "build_foods.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_build_reproduces_committed_files(root: Path, shared_usda: Path) -> None:
-    """scripts/build_foods.py on ../shared/usda and ../shared/fndds gives exactly the
-    committed data files."""
-    fndds = shared_usda.parent / "fndds"
-    if not fndds.is_dir():
-        pytest.skip("../shared/fndds is not beside the checkout")
-    built = _build_module(root).build(shared_usda, fndds)
-    for name, content in built.items():
-        assert (DATA / name).read_bytes() == content, f"data/{name} is stale: run `make data`"
 
 
 def test_registry_hashes_match() -> None:

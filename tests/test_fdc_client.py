@@ -49,7 +49,7 @@ from magcalc.fdc import (
 
 # Byte-for-byte copies of ../shared/fdc/responses (provenance: tests/data/fdc/README.md).
 RESPONSES = Path(__file__).resolve().parent / "data" / "fdc"
-NO_SHARED = "../shared/fdc/responses (the recorded FDC answers) is not beside this checkout"
+MISSING = "tests/data/fdc (the recorded FDC answers, kept in the repository) is missing"
 SENTINEL = "SENTINEL-KEY-1234"
 BAD_KEY = "BAD-KEY-5678"
 # Recorded food answers by FDC id (../shared/fdc/README.md). 328637 only exists abridged:
@@ -148,8 +148,8 @@ class Replay:
 
 @pytest.fixture(scope="session")
 def shared_fdc() -> Path:
-    if not RESPONSES.is_dir():
-        pytest.skip(NO_SHARED)
+    # In the repository, so a clone alone runs every FDC test: missing is a failure.
+    assert RESPONSES.is_dir(), MISSING
     return RESPONSES
 
 

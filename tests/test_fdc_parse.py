@@ -28,9 +28,10 @@ from magcalc.foods import Food
 
 # Byte-for-byte copies of ../shared/fdc/responses (provenance: tests/data/fdc/README.md).
 RESPONSES = Path(__file__).resolve().parent / "data" / "fdc"
-NO_SHARED = "../shared/fdc/responses (the recorded FDC answers) is not beside this checkout"
-FILES = sorted(p.name for p in RESPONSES.glob("*.json")) if RESPONSES.is_dir() else []
-PARAMS = FILES or [pytest.param("-", marks=pytest.mark.skip(reason=NO_SHARED))]
+MISSING = "tests/data/fdc (the recorded FDC answers, kept in the repository) is missing"
+FILES = sorted(p.name for p in RESPONSES.glob("*.json"))
+assert FILES, MISSING  # in the repository: a clone alone runs every FDC test
+PARAMS = FILES
 
 FOUNDATION = "countIt__food-2262072-foundation-full.json"
 FNDDS = "countIt__food-survey-fndds-full.json"
@@ -56,8 +57,8 @@ ERRORS: dict[str, type[FdcError]] = {"403": FdcAuthError, "429": FdcRateLimitErr
 
 @pytest.fixture(scope="session")
 def shared_fdc() -> Path:
-    if not RESPONSES.is_dir():
-        pytest.skip(NO_SHARED)
+    # In the repository, so a clone alone runs every FDC test: missing is a failure.
+    assert RESPONSES.is_dir(), MISSING
     return RESPONSES
 
 
