@@ -392,3 +392,16 @@ def test_risk_notes_and_probability_wording_agree_in_every_view() -> None:
     # The conclusion and the risk notes come before the numbers in the notebook view.
     assert html_view.index(report.conclusion.replace("'", "&#x27;")) < html_view.index("<table")
     assert html_view.index("proton-pump") < html_view.index("<table")
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ('{"food_entries": [{"day": "", "serving": {}}]}', "day label is empty"),
+        ('{"bogus": 1}', "bogus: is not a known argument"),
+        ("not json", "Invalid JSON"),
+    ],
+)
+def test_an_intake_from_bad_json_is_an_input_error(text: str, match: str) -> None:
+    with pytest.raises(magcalc.InputError, match=match):
+        Intake.model_validate_json(text)

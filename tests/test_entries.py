@@ -500,3 +500,11 @@ def test_juice_of_a_fruit_is_what_one_fruit_yields() -> None:
     assert quiet_serving("Juice of 1 large orange").grams == pytest.approx(86)
     # FNDDS 61204010 Lemon juice: "Juice of 1 lemon (2-1/8\" dia)" 47 g.
     assert quiet_serving("juice of 1 lemon").grams == pytest.approx(47)
+
+
+@pytest.mark.parametrize("context", ["diary", "Recipe", None, 1])
+def test_an_unknown_context_is_an_error_not_a_silent_default(context: object) -> None:
+    with pytest.raises(magcalc.InputError, match="context must be 'eaten'"):
+        magcalc.serving("1 cup brown rice", context=context)  # type: ignore[arg-type]
+    with pytest.raises(magcalc.InputError, match="context must be 'eaten'"):
+        magcalc.serving("11458", "1 cup", context=context)  # type: ignore[arg-type]

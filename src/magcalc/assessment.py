@@ -41,7 +41,6 @@ from typing import Annotated, Any, Literal
 
 import pint
 from pydantic import (
-    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -53,7 +52,7 @@ from typing_extensions import Self
 
 from magcalc._data import data_file
 from magcalc._format import about_probability, probability_text
-from magcalc._models import ValueModel
+from magcalc._models import InputModel, ValueModel
 from magcalc.errors import AmountError, DiaryError, InputError, MagcalcError, SupplementError
 from magcalc.foods import FoodLike, Serving, Servings, serving, servings
 from magcalc.people import Person
@@ -837,7 +836,7 @@ class SupplementEntry(ValueModel):
     supplement: Supplement
 
 
-class Intake(BaseModel):
+class Intake(InputModel):
     """
     One or more days of foods and supplements.
 
@@ -867,7 +866,9 @@ class Intake(BaseModel):
     True
     """
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    # Mutable, unlike other input models: entries are added one by one. Validation errors
+    # (from JSON too) are InputErrors, as for every model built from input.
+    model_config = ConfigDict(frozen=False, extra="forbid", validate_assignment=True)
 
     food_entries: list[FoodEntry] = Field(default_factory=list)
     supplement_entries: list[SupplementEntry] = Field(default_factory=list)

@@ -1068,6 +1068,7 @@ class FoodTable:
         comparison with the other source (the costliest part) where notes are not shown.
         """
         source = check_source(source)
+        _check_context(context)
         text = entry.text.strip()
         query = entry.food
         exact = self._row(text) if text and not entry.has_amount else None
@@ -1584,6 +1585,15 @@ _DISAGREE_MG = 10.0
 # --------------------------------------------------------------------------- public functions
 
 
+def _check_context(context: object) -> None:
+    if context not in ("eaten", "recipe"):
+        raise InputError(
+            f"context must be 'eaten' (a diary: food as eaten) or 'recipe' (ingredients as "
+            f"bought), not {context!r}",
+            field="context",
+        )
+
+
 def check_source(source: object) -> str | None:
     """``None``, "SR Legacy" or "FNDDS" (also "Survey (FNDDS)"); anything else is an error."""
     if source is None:
@@ -1860,6 +1870,7 @@ def serving(
     >>> serving("1 cup brown rice", context="recipe").food.description  # as bought
     "Rice, brown, medium-grain, raw (Includes foods for USDA's Food Distribution Program)"
     """
+    _check_context(context)
     table = FoodTable.default()
     entry, parsed, names, notes = _entry_and_amount(food, amount)
     assert parsed is not None
