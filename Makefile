@@ -40,13 +40,14 @@ notebooks: $(STAMP)
 		$(BIN)/python -m pytest --nbmake -p no:randomly notebooks; \
 	else echo "no notebooks yet"; fi
 
-# The docs site in docs/_build/html, built offline with warnings as errors; the gallery
+# The docs site in docs/_build/html, built offline with warnings as errors and from scratch
+# (-E: a saved environment would skip notebooks whose source did not change); the gallery
 # notebooks are executed on every build. No FDC key, so notebook 03 stays offline.
 DOCS_OUT := docs/_build
 
 docs: $(STAMP)
 	rm -rf docs/api/generated  # autosummary rewrites it; a stale page would hide a gap
-	env -u FDC_API_KEY $(BIN)/python -m sphinx -b html -W --keep-going -q \
+	env -u FDC_API_KEY $(BIN)/python -m sphinx -b html -E -W --keep-going -q \
 		-d $(DOCS_OUT)/doctrees docs $(DOCS_OUT)/html
 	@if grep -rlE '<(script|link|img|iframe)[^>]*(src|href)="(https?:)?//' \
 		--include='*.html' $(DOCS_OUT)/html; then \
@@ -62,9 +63,10 @@ bench: $(STAMP)
 # extra into .venv and runs the Spark tests on local[2] (they need Java 17+).
 spark: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[spark]"
-	$(BIN)/python -m pytest tests/test_spark.py
+	$(BIN)/python -m pytest tests/batch/test_spark.py
 
-# Rebuild data/*.csv from ../shared/usda (the committed files are the reviewable copy).
+# Rebuild src/magcalc/data/{foods,portions}.csv, the index and the registry from ../shared/usda
+# and ../shared/fndds (the committed files are the reviewable copy).
 data: $(STAMP)
 	$(BIN)/python scripts/build_foods.py
 

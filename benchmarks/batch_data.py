@@ -57,7 +57,7 @@ class Lookup:
 def _candidates(table: FoodTable, row: int) -> list[str]:
     """Household amounts a diary would use for this food, before checking them."""
     out = ["3 oz", "1.5 oz"]
-    for _, amount, unit, _ in table._portions.get(row, [])[:3]:
+    for _, amount, unit, _ in table.portions_at(row)[:3]:
         head = unit.split(",")[0].split("(")[0].strip().lower()
         word = head.split(" ")[0] if head else ""
         if not word or not word.isalpha():
@@ -88,8 +88,8 @@ def lookup(seed: int = SEED) -> Lookup:
     """Draw the food keys and resolve each once with magcalc (about 10 s; once a process)."""
     rng = np.random.default_rng(seed)
     table = FoodTable.default()
-    sr = [i for i, fid in enumerate(table.fdc_ids) if fid is not None and table._portions.get(i)]
-    fndds = [i for i, c in enumerate(table.food_codes) if c is not None and table._portions.get(i)]
+    sr = [i for i, fid in enumerate(table.fdc_ids) if fid is not None and table.portions_at(i)]
+    fndds = [i for i, c in enumerate(table.food_codes) if c is not None and table.portions_at(i)]
     keys: dict[str, list[str]] = {kind: [] for kind in KEY_SHARES}
     rows: dict[str, int] = {}
     for i in rng.choice(sr, size=N_SR, replace=False).tolist():

@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field
 
 import magcalc
 from magcalc import Assessment, FoodMatch, Intake, MagcalcError, Person
-from magcalc.references import DEFAULT_FRAMEWORK, Framework
+from magcalc.dri import DEFAULT_FRAMEWORK, Framework
 
 
 @asynccontextmanager
@@ -49,7 +49,7 @@ async def magcalc_error(_: Request, err: MagcalcError) -> JSONResponse:
 
 
 class AssessRequest(BaseModel):
-    """A person, their diary rows (the columns of ``magcalc.assessment.DIARY_COLUMNS``)
+    """A person, their diary rows (the columns of ``magcalc.intake.DIARY_COLUMNS``)
     and the reference framework."""
 
     person: Person

@@ -2,10 +2,10 @@
 """Build the bundled food table from USDA SR Legacy and FNDDS 2021-2023.
 
 Reads ``../shared/usda/*.csv`` (or ``--source``) and ``../shared/fndds/*.csv``
-(or ``--fndds``) and writes ``data/foods.csv``, ``data/portions.csv``,
-``data/foods_index.pickle`` (the parsed table and search index, built by magcalc's own
-code so that the first search after installing does not build it) and
-``data/registry.txt`` (sha256 of each). Values are copied as text, never
+(or ``--fndds``) and writes, into the package's data folder ``src/magcalc/data/`` (or
+``--out``), ``foods.csv``, ``portions.csv``, ``foods_index.pickle`` (the parsed table and
+search index, built by magcalc's own code so that the first search after installing does
+not build it) and ``registry.txt`` (sha256 of each). Values are copied as text, never
 re-typed or re-formatted, so the output is byte-for-byte reproducible and every
 number traces back to USDA. The one derivation is FNDDS's portion text: its
 leading number ("1/2 cup") becomes ``amount`` and the rest ``unit_description``,
@@ -31,7 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = ROOT.parent / "shared" / "usda"
 DEFAULT_FNDDS = ROOT.parent / "shared" / "fndds"
-DEFAULT_OUT = ROOT / "data"
+# The one home of the bundled data: inside the package, so the wheel and a checkout agree.
+DEFAULT_OUT = ROOT / "src" / "magcalc" / "data"
 
 SOURCE = "SR Legacy"
 FNDDS = "FNDDS"
@@ -170,7 +171,7 @@ def _index(foods_csv: bytes, portions_csv: bytes) -> bytes:
     import tempfile
 
     sys.path.insert(0, str(ROOT / "src"))
-    from magcalc.foods import build_index
+    from magcalc.foods.table import build_index
 
     with tempfile.TemporaryDirectory() as folder:
         foods, portions = Path(folder) / "foods.csv", Path(folder) / "portions.csv"

@@ -204,7 +204,7 @@ oxide = magcalc.get_form("oxide")
 oxide
 """),
     code("""
-from magcalc.plotting import plot_forms
+from magcalc.views.plotting import plot_forms
 
 plot_forms(500);
 """),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-# Everyday foods with a USDA volume portion (NDB numbers from data/foods.csv).
+# Everyday foods with a USDA volume portion (NDB numbers from src/magcalc/data/foods.csv).
 FOODS_WITH_CUP = ["11458", "16015", "20045", "09040", "12061", "01077"]
 
 masses = st.floats(min_value=0, max_value=5000, allow_nan=False, allow_infinity=False)

@@ -56,7 +56,7 @@ def test_probability_follows_iom_2000() -> None:
     mean = 156.6 + 28.349523125 * 2.70
     z = (mean - 265) / math.sqrt(26.5**2 + 86**2 / 3)
     assert report.n_days == 3
-    assert report.sd_within_mg == 86
+    assert report.sd_within_mg is not None and report.sd_within_mg.magnitude == 86
     assert report.probability_adequate == pytest.approx(phi(z))
     # a caller's own SD is used as given
     mine = assess(intake, WOMAN, sd_within_mg=50)
@@ -405,3 +405,17 @@ def test_risk_notes_and_probability_wording_agree_in_every_view() -> None:
 def test_an_intake_from_bad_json_is_an_input_error(text: str, match: str) -> None:
     with pytest.raises(magcalc.InputError, match=match):
         Intake.model_validate_json(text)
+
+
+def test_every_amount_of_an_assessment_is_a_quantity_in_mg_per_day() -> None:
+    """One rule for the assessment's own figures: a field ending in _mg is a Quantity in
+    mg/day (the SD within was once a bare float beside a Quantity EAR)."""
+    report = assess(almond_days(320, 3), WOMAN)
+    fields = [name for name in type(report).model_fields if name.endswith("_mg")]
+    assert "sd_within_mg" in fields and "ear_mg" in fields
+    for name in fields:
+        value = getattr(report, name)
+        if name == "effective_mg":
+            value = value.central
+        assert str(value.units) == "milligram / day", name
+    assert report.to_dict()["sd_within_mg"] == 86  # JSON stays a plain number [mg/day]

@@ -319,9 +319,9 @@ PY_CASES = [
     case("suggest exclude int", lambda _: magcalc.suggest_foods(100, exclude=5), InputError, "exclude="),
     case("suggest exclude blank", lambda _: magcalc.suggest_foods(100, exclude=" "), InputError, "exclude"),
     case("suggest prefer [None]", lambda _: magcalc.suggest_foods(100, prefer=[None]), InputError, "prefer"),
-    case("advice step 0", lambda _: supplement_advice(report(), step_mg=0), InputError, "step_mg"),
-    case("advice step inf", lambda _: supplement_advice(report(), step_mg=math.inf), InputError, "step_mg"),
-    case("advice report None", lambda _: supplement_advice(None), InputError, "magcalc.assess"),
+    case("advice step 0", lambda _: report().supplement_advice(step_mg=0), InputError, "step_mg"),
+    case("advice step inf", lambda _: report().supplement_advice(step_mg=math.inf), InputError, "step_mg"),
+    case("advice gap None", lambda _: supplement_advice(None, ul_supplemental_mg=350, n_days=3), InputError, "gap_mg"),  # type: ignore[arg-type]
     case("to_dataframe kind", lambda _: report().to_dataframe("rows"), InputError, "'items', 'days' or 'summary'"),
     case("to_dataframe None", lambda _: report().to_dataframe(None), InputError, "kind"),
     case("plot kind", lambda _: report().plot("pie"), InputError, "'sources' or 'days'"),
@@ -546,7 +546,7 @@ def test_issue_7_ints_too_large_for_a_float_are_magcalc_errors() -> None:
         lambda: Person(age_years=HUGE_INT, sex="female"),
         lambda: magcalc.assess(intake(), person(), sd_within_mg=HUGE_INT),
         lambda: magcalc.suggest_foods(HUGE_INT),
-        lambda: supplement_advice(report(), step_mg=HUGE_INT),
+        lambda: report().supplement_advice(step_mg=HUGE_INT),
         lambda: FdcClient(timeout=HUGE_INT, **KEY),
         lambda: Intake.from_records([{"supplement": "oxide", "elemental_mg": HUGE_INT}]),
         lambda: magcalc.serving("11458", Q(HUGE_INT, "g")),
@@ -654,9 +654,11 @@ def test_issue_7_suggestion_arguments() -> None:
     with pytest.raises(InputError, match="prefer="):
         magcalc.suggest_foods(100, prefer=3.5)  # type: ignore[arg-type]
     with pytest.raises(InputError, match="step_mg"):
-        supplement_advice(report(), step_mg=math.inf)  # returned dose_mg=nan before
-    with pytest.raises(InputError, match="report"):
-        supplement_advice("report")  # type: ignore[arg-type]
+        report().supplement_advice(step_mg=math.inf)  # returned dose_mg=nan before
+    with pytest.raises(InputError, match="gap_mg"):
+        supplement_advice("report", ul_supplemental_mg=350, n_days=3)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="n_days"):
+        supplement_advice(50, ul_supplemental_mg=350, n_days=0)
 
 
 def test_issue_7_plot_ax_must_be_axes() -> None:

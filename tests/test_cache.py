@@ -80,7 +80,7 @@ def test_a_damaged_shipped_index_warns_and_builds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One flipped byte in the shipped index: not used (a warning), the CSVs are read."""
-    import magcalc.foods as foods
+    import magcalc.foods.table as foods
 
     real = foods.data_file
     good = real(foods.INDEX_FILE).read_bytes()
@@ -118,8 +118,8 @@ def test_unwritable_cache_path_warns_and_lookups_work(tmp_path: Path) -> None:
     blocker.write_text("not a folder")
     # As in a development checkout whose shipped index is stale: the cache is needed.
     code = (
-        "import warnings, magcalc, magcalc.foods; warnings.simplefilter('always');"
-        "magcalc.foods._shipped_state = lambda key: None;"
+        "import warnings, magcalc, magcalc.foods.table; warnings.simplefilter('always');"
+        "magcalc.foods.table._shipped_state = lambda key: None;"
         "print(magcalc.get_food('11458').magnesium_mg_per_100g)"
     )
     env = {**os.environ, "MAGCALC_CACHE_DIR": str(blocker / "sub")}
@@ -152,7 +152,8 @@ def test_cached_table_equals_fresh_build(root: Path) -> None:
     from magcalc.foods import FoodTable
 
     cached = FoodTable.default()
-    fresh = FoodTable(root / "data" / "foods.csv", root / "data" / "portions.csv")
+    data = root / "src" / "magcalc" / "data"
+    fresh = FoodTable(data / "foods.csv", data / "portions.csv")
     for query in ["spinach boiled", "cheddar cheese", "soy milk", "bananna", "big mac"]:
         assert cached.index.rank(query)[:10] == fresh.index.rank(query)[:10]
 
@@ -163,7 +164,7 @@ def test_damaged_shipped_index_is_not_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes
 ) -> None:
     """A truncated or damaged shipped index is ignored (the table is built instead)."""
-    import magcalc.foods as foods
+    import magcalc.foods.table as foods
 
     bad = tmp_path / foods.INDEX_FILE
     bad.write_bytes(content)

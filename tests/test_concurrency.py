@@ -25,8 +25,11 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 import magcalc
-from magcalc import foods, references, risks, suggestions, supplements, units
+from magcalc import foods, units
+from magcalc.dri import risks, values
 from magcalc.fdc import FdcClient
+from magcalc.suggestions import food_plan as suggestions
+from magcalc.supplements import forms as supplements
 
 THREADS = 8
 # Byte-for-byte copies of ../shared/fdc/responses (provenance: tests/data/fdc/README.md).
@@ -73,18 +76,26 @@ def test_threads_give_the_serial_results() -> None:
 # --------------------------------------------------------------------------- lazy loaders
 
 
+ONCE_LOADERS = (
+    foods.table._default_table,
+    foods.portions.measure_vocabulary,
+    supplements._load,
+    values.load,
+    risks._tables,
+    suggestions._all_candidates,
+)
+
+
 @pytest.fixture
-def fresh_loaders(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every lazy cache emptied for the test, then the originals put back."""
-    monkeypatch.setattr(foods.FoodTable, "_default", None)
-    monkeypatch.setattr(foods, "_vocab", None)
-    monkeypatch.setattr(supplements, "_forms", None)
+def fresh_loaders(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every lazy cache emptied for the test, and emptied again after it."""
     monkeypatch.setattr(supplements, "_aliases", {})
-    monkeypatch.setattr(references, "_data", None)
-    monkeypatch.setattr(risks, "_factors", None)
-    monkeypatch.setattr(risks, "_aliases", {})
-    monkeypatch.setattr(suggestions, "_candidates", None)
     monkeypatch.setattr(units, "_registry", None)
+    for loader in ONCE_LOADERS:
+        loader.cache_clear()
+    yield
+    for loader in ONCE_LOADERS:
+        loader.cache_clear()
 
 
 def counting(
@@ -117,11 +128,11 @@ def test_food_table_loads_once(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("fresh_loaders")
 def test_measure_vocabulary_builds_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    builds = counting(monkeypatch, foods, "_portion_key", pause=0.0)
-    vocabularies = race(lambda _: foods._measure_vocabulary())
+    builds = counting(monkeypatch, foods.portions, "portion_key", pause=0.0)
+    vocabularies = race(lambda _: foods.portions.measure_vocabulary())
     assert all(v is vocabularies[0] for v in vocabularies)
     once = len(builds)
-    foods._measure_vocabulary()
+    foods.portions.measure_vocabulary()
     assert len(builds) == once  # built once, then reused
     assert "cup" in vocabularies[0]
 
@@ -131,7 +142,7 @@ def test_measure_vocabulary_builds_once(monkeypatch: pytest.MonkeyPatch) -> None
     ("module", "loader", "file", "use"),
     [
         (supplements, "_load", "supplement_forms.csv", lambda i: magcalc.get_form("glycinate")),
-        (references, "_load", "reference_values.csv", lambda i: magcalc.frameworks()),
+        (values, "load", "reference_values.csv", lambda i: magcalc.frameworks()),
         (risks, "_load", "risk_factors.csv", lambda i: risks.risk_factor("ppi")),
     ],
     ids=["supplement forms", "reference values", "risk factors"],

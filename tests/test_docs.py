@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,19 @@ def test_notebooks_are_committed_without_outputs() -> None:
         assert "Sources" in "".join(cells[-1]["source"]), (
             f"{notebook.name} does not end with its sources"
         )
+
+
+def test_every_path_the_docs_name_exists() -> None:
+    """A file or module moved without its mention in the docs leaves a reader lost."""
+    pages = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    pattern = re.compile(
+        r"`((?:src|tests|docs|scripts|benchmarks|examples|notebooks|data)/[\w./-]+)`"
+    )
+    missing = [
+        f"{page.relative_to(ROOT)}: {path}"
+        for page in pages
+        if "_build" not in page.parts
+        for path in pattern.findall(page.read_text(encoding="utf-8"))
+        if not (ROOT / path.split("::")[0]).exists() and "*" not in path
+    ]
+    assert missing == []

@@ -9,7 +9,7 @@
   requests-cache when its disk fills up mid-run: lookups still work, with exactly one
   warning.
 
-``tests/test_cache.py`` and ``tests/test_fdc_client.py`` already cover a cache path that
+``tests/test_cache.py`` and ``tests/fdc/test_client.py`` already cover a cache path that
 is a file, a corrupt cache and an unwritable FDC cache folder; these add the rest.
 """
 
@@ -34,8 +34,8 @@ from werkzeug import Request, Response
 
 import magcalc
 from magcalc import FdcUnavailableError, Intake, Person, _cache
-from magcalc._cli_fdc import _clients
 from magcalc.cli import main
+from magcalc.cli.fdc import _clients
 from magcalc.fdc import FdcCacheWarning, FdcClient
 from magcalc.foods import FoodTable
 
@@ -222,7 +222,7 @@ def test_food_table_cache_fault_works_with_one_warning(
     owner = _cache.os if target == "replace" else _cache.tempfile
     monkeypatch.setattr(owner, target, fault)
     # As in a development checkout whose shipped index is stale: the cache is needed.
-    monkeypatch.setattr("magcalc.foods._shipped_state", lambda key: None)
+    monkeypatch.setattr("magcalc.foods.table._shipped_state", lambda key: None)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         tables = [FoodTable._load_cached() for _ in range(3)]  # three loads, one warning

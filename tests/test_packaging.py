@@ -75,7 +75,7 @@ def test_editable_checkout_reads_canonical_data(root: Path) -> None:
     from magcalc._data import data_file
 
     path = data_file("foods.csv")
-    assert path.read_bytes() == (root / "data" / "foods.csv").read_bytes()
+    assert path.read_bytes() == (root / "src" / "magcalc" / "data" / "foods.csv").read_bytes()
 
 
 EXTRAS_SCRIPT = """
@@ -210,7 +210,7 @@ def test_contributing_says_how_to_work_on_magcalc(root: Path) -> None:
         "make bench",
         "make docs",
         "scripts/make_notebooks.py",
-        "src/magcalc/_search.py",
+        "src/magcalc/foods/_words.py",
         "python scripts/build_foods.py",
         "data/foods_index.pickle",
     ):

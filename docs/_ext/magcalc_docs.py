@@ -7,7 +7,7 @@
     comes from running the command itself.
 ``.. magcalc-modules::``
     A table: one line per module of the installed package (the first line of its
-    docstring) and one per package data file (its row in ``data/README.md``, or its
+    docstring) and one per package data file (its row in ``magcalc/data/README.md``, or its
     columns where the README has none yet).
 
 The build also warns (so ``-W`` fails) when a public name, one in ``magcalc.__all__`` or
@@ -126,7 +126,7 @@ def _first_line(path: Path) -> str:
 
 
 def _data_rows(readme: Path) -> dict[str, str]:
-    """``file -> what it holds`` from the "Package data" table of data/README.md."""
+    """``file -> what it holds`` from the "Package data" table of the data README."""
     text = readme.read_text(encoding="utf-8")
     section = text.split("## Package data", 1)[-1]
     rows = {}
@@ -179,21 +179,26 @@ class ModuleTable(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         package = Path(importlib.import_module("magcalc").__file__ or "").parent
-        readme = Path(self.env.srcdir).parent / "data" / "README.md"
+        readme = package / "data" / "README.md"
         described = _data_rows(readme) if readme.is_file() else {}
         self.env.note_dependency(str(readme))
         rows = []
-        for path in sorted(package.glob("*.py"), key=lambda p: (p.name != "__init__.py", p.name)):
+        # Each folder's __init__.py first, then its modules, then its subpackages.
+        for path in sorted(
+            package.rglob("*.py"),
+            key=lambda p: (p.relative_to(package).parent.parts, p.name != "__init__.py", p.name),
+        ):
             self.env.note_dependency(str(path))
+            name = path.relative_to(package).as_posix()
             line = _first_line(path)
             if not line:
                 logger.warning(
                     "magcalc/%s has no module docstring",
-                    path.name,
+                    name,
                     location=self.get_location(),
                     type="magcalc",
                 )
-            rows.append((f"magcalc/{path.name}", line))
+            rows.append((f"magcalc/{name}", line))
         for path in sorted((package / "data").glob("*.csv")):
             # A file data/README.md does not describe yet is listed by its columns.
             text = described.get(path.name) or _csv_columns(path)

@@ -49,10 +49,11 @@ from magcalc.errors import (
 )
 
 if TYPE_CHECKING:
-    from magcalc.assessment import Assessment, Intake, assess
-    from magcalc.entries import Entry, parse_entries, parse_entry
+    from magcalc.assessment import Assessment, assess
+    from magcalc.dri import Person, ReferenceValues, frameworks, reference_values
     from magcalc.fdc import FdcClient
     from magcalc.foods import (
+        Entry,
         Food,
         FoodMatch,
         FoodTable,
@@ -61,12 +62,13 @@ if TYPE_CHECKING:
         Serving,
         food_magnesium,
         get_food,
+        parse_entries,
+        parse_entry,
         search_foods,
         serving,
         servings,
     )
-    from magcalc.people import Person
-    from magcalc.references import ReferenceValues, frameworks, reference_values
+    from magcalc.intake import Intake
     from magcalc.suggestions import suggest_foods
     from magcalc.supplements import (
         Supplement,
@@ -93,9 +95,9 @@ _LAZY: dict[str, str] = {
     "serving": "foods",
     "servings": "foods",
     "Match": "foods",
-    "Entry": "entries",
-    "parse_entry": "entries",
-    "parse_entries": "entries",
+    "Entry": "foods",
+    "parse_entry": "foods",
+    "parse_entries": "foods",
     "FdcClient": "fdc",
     "suggest_foods": "suggestions",
     "Supplement": "supplements",
@@ -103,12 +105,12 @@ _LAZY: dict[str, str] = {
     "get_form": "supplements",
     "parse_label": "supplements",
     "supplement_forms": "supplements",
-    "Person": "people",
-    "ReferenceValues": "references",
-    "frameworks": "references",
-    "reference_values": "references",
+    "Person": "dri",
+    "ReferenceValues": "dri",
+    "frameworks": "dri",
+    "reference_values": "dri",
     "Assessment": "assessment",
-    "Intake": "assessment",
+    "Intake": "intake",
     "assess": "assessment",
     "Amount": "units",
     "get_registry": "units",
@@ -118,17 +120,16 @@ _SUBMODULES = {
     "assessment",
     "batch",
     "cli",
-    "entries",
+    "dri",
     "errors",
     "fdc",
     "foods",
-    "people",
-    "plotting",
-    "references",
-    "risks",
+    "intake",
     "suggestions",
     "supplements",
+    "stats",
     "units",
+    "views",
 }
 
 __all__ = [

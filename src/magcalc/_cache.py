@@ -1,13 +1,13 @@
 """magcalc's on-disk cache folder and atomic, self-healing cache files.
 
-The bundled food table and its search index ship built (``data/foods_index.pickle``);
-in a development checkout whose code or data changed since, they are built once and
-kept here. Entries are keyed by a sha256 of everything they derive from (data files,
-the ranking code, the Python and magcalc versions), carry a sha256 of their own bytes,
-are written atomically (temporary file + ``os.replace``), and an entry that does not
-verify is rebuilt with one warning; a FIFO or other non-file in its place is never
-opened. A read-only or full cache
-folder only costs speed: magcalc then works without the cache, with one warning.
+The bundled food table and its search index ship built
+(``magcalc/data/foods_index.pickle``); in a development checkout whose code or data
+changed since, they are built once and kept here. Entries are keyed by a sha256 of
+everything they derive from (data files, the search code, the Python and magcalc
+versions), carry a sha256 of their own bytes, are written atomically (temporary file +
+``os.replace``), and an entry that does not verify is rebuilt with one warning; a FIFO or
+other non-file in its place is never opened. A read-only or full cache folder only costs
+speed: magcalc then works without the cache, with one warning.
 
 The folder is ``platformdirs.user_cache_dir("magcalc")``, or ``$MAGCALC_CACHE_DIR``;
 ``MAGCALC_CACHE_DIR=off`` disables it.

@@ -1,4 +1,4 @@
-"""Locate bundled data files in a wheel install or an editable checkout."""
+"""Locate the data files that ship inside the package (``magcalc/data``)."""
 
 from __future__ import annotations
 
@@ -7,30 +7,27 @@ from pathlib import Path
 
 __all__ = ["data_file"]
 
+# One home for every bundled file, in a wheel install and an editable checkout alike.
 _PACKAGE_DATA = Path(str(resources.files("magcalc"))) / "data"
-# In an editable checkout the canonical copies live in <repo>/data, outside the package.
-_CHECKOUT_DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def data_file(name: str) -> Path:
     """
-    Path of a bundled data file.
+    Path of a bundled data file in ``magcalc/data``.
 
-    The wheel carries ``data/*.csv`` inside the package (``magcalc/data``); an
-    editable install reads the canonical copies in the repository's ``data/``.
-    Files that only ever live in the package (supplement forms, reference
-    values) are found in the first place.
+    The food table, its portions and search index (built by ``scripts/build_foods.py``)
+    and the small cited tables (reference values, supplement forms, ...) all live there;
+    its ``README.md`` documents every file.
 
     Raises
     ------
     FileNotFoundError
-        With both places tried, if neither has the file (a broken install).
+        If the package has no such file (a broken install).
     """
-    for folder in (_PACKAGE_DATA, _CHECKOUT_DATA):
-        path = folder / name
-        if path.is_file():
-            return path
+    path = _PACKAGE_DATA / name
+    if path.is_file():
+        return path
     raise FileNotFoundError(
-        f"magcalc data file {name!r} is missing from {_PACKAGE_DATA} and {_CHECKOUT_DATA}; "
+        f"magcalc data file {name!r} is missing from {_PACKAGE_DATA}; "
         "reinstall magcalc (pip install --force-reinstall magcalc)"
     )

@@ -84,7 +84,7 @@ class InputModel(BaseModel):
 
     @classmethod
     def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
-        """Validate a dict (or object); errors are ``error_class`` (issue 7)."""
+        """Validate a dict (or object); errors are ``error_class``."""
         try:
             return super().model_validate(obj, *args, **kwargs)
         except ValidationError as err:
@@ -92,7 +92,7 @@ class InputModel(BaseModel):
 
     @classmethod
     def model_validate_json(cls, json_data: Any, *args: Any, **kwargs: Any) -> Self:
-        """Validate JSON text; errors are ``error_class`` (issue 7)."""
+        """Validate JSON text; errors are ``error_class``."""
         try:
             return super().model_validate_json(json_data, *args, **kwargs)
         except ValidationError as err:

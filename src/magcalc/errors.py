@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from magcalc._util import shown
+
 __all__ = [
     "AmountError",
     "DiaryError",
@@ -42,14 +44,6 @@ def _join(items: Sequence[str], limit: int = 12) -> str:
     shown = [str(i) for i in items[:limit]]
     more = len(items) - len(shown)
     return ", ".join(shown) + (f" (and {more} more)" if more > 0 else "")
-
-
-def _shown(value: object, limit: int = 80) -> str:
-    """``repr(value)`` cut to about ``limit`` characters; safe for ints of any size."""
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
-        return f"<an integer of about {int(value.bit_length() * 0.30103) + 1:,} digits>"
-    shown = repr(value)
-    return shown if len(shown) <= limit else shown[: limit - 4] + "...'"
 
 
 class MagcalcError(Exception):
@@ -93,7 +87,7 @@ class UnknownFoodError(MagcalcError, KeyError):
         self.suggestions = list(suggestions)
         hint = f"; did you mean: {_join(self.suggestions, 5)}?" if self.suggestions else "."
         super().__init__(
-            f"no food matches {_shown(query)}{hint} "
+            f"no food matches {shown(query, 80)}{hint} "
             "Use magcalc.search_foods(...) to browse, or pass an FDC id, an FNDDS food code "
             "or an NDB number."
         )

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
-from magcalc.errors import AmountError, UnknownUnitError, _shown
+from magcalc._util import shown, singular
+from magcalc.errors import AmountError, UnknownUnitError
 
 if TYPE_CHECKING:
     import pint
@@ -29,9 +30,11 @@ __all__ = [
     "VOLUME_UNITS",
     "Amount",
     "AmountKind",
+    "expand_vulgar_fractions",
     "get_registry",
     "mg",
     "parse_amount",
+    "parse_number",
     "unit_factor",
 ]
 
@@ -190,13 +193,6 @@ _NUMBER = re.compile(
 _LEADING_WORD = re.compile(r"^\s*(half an|half a|half|an|a|one)\b\s*", re.IGNORECASE)
 
 
-def _singular(word: str) -> str:
-    # One rule for amounts and portions: "leaves" is "leaf" for both.
-    from magcalc._search import singular
-
-    return singular(word)
-
-
 def _odd_digit(text: str) -> str | None:
     """
     The first character of `text` that looks like a digit but is not one magcalc reads.
@@ -255,7 +251,7 @@ def odd_digit_message(text: str, what: str) -> str | None:
         return None
     fractions = " (fractions such as '1/2' or '½' are fine)" if what in ("amount", "label") else ""
     return (
-        f"{what} {_shorten(text)} has {_describe_char(ch)}, which magcalc does not read as "
+        f"{what} {shown(text)} has {_describe_char(ch)}, which magcalc does not read as "
         f"a digit; write numbers with the digits 0-9{fractions}"
     )
 
@@ -288,9 +284,18 @@ def plain_number(text: str) -> float | None:
     return float(folded)
 
 
-def _expand_vulgar_fractions(text: str) -> str:
-    # "1½" -> "1 1/2", "½" -> "1/2" (unicodedata knows every vulgar fraction). Other
-    # numeric characters ("²", "①") were refused by _odd_digit before this runs.
+def expand_vulgar_fractions(text: str) -> str:
+    """
+    Vulgar fractions written out: "1½" is "1 1/2", "½" is "1/2", "1⁄4" is "1/4".
+
+    unicodedata knows every vulgar fraction; other numeric characters ("²", "①") are
+    for :func:`odd_digit_message` to refuse before this runs.
+
+    Examples
+    --------
+    >>> expand_vulgar_fractions("1½ cups"), expand_vulgar_fractions("¼ tsp")
+    ('1 1/2 cups', ' 1/4 tsp')
+    """
     out = []
     for ch in text:
         if unicodedata.category(ch) == "No" and unicodedata.name(ch, "").startswith(
@@ -305,9 +310,52 @@ def _expand_vulgar_fractions(text: str) -> str:
     return "".join(out)
 
 
-def _shorten(text: object, limit: int = 60) -> str:
-    """``repr(text)``, cut to about `limit` characters for messages."""
-    return _shown(text, limit)
+def parse_number(text: str) -> float:
+    """
+    The value of a number as amounts write it: "2", "3.5", ".5", "1/2", "1 1/2", "1-1/2".
+
+    The one reader of numbers for :func:`parse_amount` and the entry parser
+    (:func:`magcalc.parse_entry`), so that both read "1 1/2" alike.
+
+    Raises
+    ------
+    AmountError
+        If `text` is not one such number, a fraction divides by zero, or the number has
+        too many digits to use.
+
+    Examples
+    --------
+    >>> parse_number("1 1/2"), parse_number("3/4"), parse_number(".5"), parse_number("2")
+    (1.5, 0.75, 0.5, 2.0)
+    """
+    match = _NUMBER.fullmatch(text.strip())
+    if match is None:
+        raise AmountError(f"{shown(text)} is not a number; write e.g. '2', '1.5' or '1 1/2'")
+    return _number_value(match, text)
+
+
+def _number_value(match: re.Match[str], text: str) -> float:
+    """The value of a match of ``_NUMBER``; `text` names the amount in messages."""
+    try:
+        if match.group("whole") is not None:
+            den = int(match.group("fden"))
+            if den == 0:
+                raise AmountError(f"amount {text!r} divides by zero")
+            return int(match.group("whole")) + int(match.group("fnum")) / den
+        if match.group("num") is not None:
+            den = int(match.group("den"))
+            if den == 0:
+                raise AmountError(f"amount {text!r} divides by zero")
+            return int(match.group("num")) / den
+        return float(match.group(0))
+    except AmountError:
+        raise
+    except (OverflowError, ValueError):
+        # Thousands of digits: too many for int() or a float.
+        raise AmountError(
+            f"amount {shown(text)} has a number too large to use; "
+            "give a finite, non-negative number such as '100 g'"
+        ) from None
 
 
 def _check_number(value: float, text: str) -> float:
@@ -365,7 +413,7 @@ def parse_amount(text: str) -> Amount:
     if odd is not None:
         raise AmountError(odd)
     # Fractions before NFKC, which would turn "1½" into "11⁄2".
-    cleaned = unicodedata.normalize("NFKC", _expand_vulgar_fractions(text)).replace("\u00a0", " ")
+    cleaned = unicodedata.normalize("NFKC", expand_vulgar_fractions(text)).replace("\u00a0", " ")
     cleaned = cleaned.strip()
     if not cleaned:
         raise AmountError("amount is empty; write a number and a unit, e.g. '100 g' or '1/2 cup'")
@@ -379,27 +427,7 @@ def parse_amount(text: str) -> Amount:
     value: float
     match = _NUMBER.match(cleaned)
     if match:
-        try:
-            if match.group("whole") is not None:
-                den = int(match.group("fden"))
-                if den == 0:
-                    raise AmountError(f"amount {original!r} divides by zero")
-                value = int(match.group("whole")) + int(match.group("fnum")) / den
-            elif match.group("num") is not None:
-                den = int(match.group("den"))
-                if den == 0:
-                    raise AmountError(f"amount {original!r} divides by zero")
-                value = int(match.group("num")) / den
-            else:
-                value = float(match.group(0))
-        except AmountError:
-            raise
-        except (OverflowError, ValueError):
-            # Thousands of digits: too many for int() or a float (issue 7).
-            raise AmountError(
-                f"amount {_shorten(original)} has a number too large to use; "
-                "give a finite, non-negative number such as '100 g'"
-            ) from None
+        value = _number_value(match, original)
         rest = cleaned[match.end() :]
     else:
         word = _LEADING_WORD.match(cleaned)
@@ -443,7 +471,7 @@ def parse_amount(text: str) -> Amount:
         return Amount(value, MASS_UNITS[key], "mass", qualifier, original)
     if key in VOLUME_UNITS:
         return Amount(value, VOLUME_UNITS[key], "volume", qualifier, original)
-    return Amount(value, _singular(key), "measure", qualifier, original)
+    return Amount(value, singular(key), "measure", qualifier, original)
 
 
 def amount_from_quantity(quantity: Any) -> Amount:
