@@ -25,6 +25,7 @@ from magcalc.batch._tables import assess_rows, people_dtypes, people_table
 from magcalc.batch.frame import PEOPLE_COLUMNS, BatchResult, partition_meta
 from magcalc.batch.people import PreparedPeople, as_prepared, find_people
 from magcalc.diary import person_key
+from magcalc.dri.values import DEFAULT_FRAMEWORK
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -136,7 +137,7 @@ class DaskBatchResult:
 def assess_dask(
     diary: Any,
     people: pd.DataFrame | PreparedPeople,
-    framework: str = "IOM1997",
+    framework: str = DEFAULT_FRAMEWORK,
     *,
     errors: ErrorsMode = "raise",
     sd_within_mg: float | None = None,

@@ -19,6 +19,7 @@ from magcalc.batch._errorlog import join_errors
 from magcalc.batch._inputs import ROW_COLUMN, ErrorsMode, Table, check_frame, check_mode
 from magcalc.batch._tables import assess_rows, people_table
 from magcalc.batch.people import PreparedPeople, as_prepared
+from magcalc.dri.values import DEFAULT_FRAMEWORK
 from magcalc.errors import InputError
 
 __all__ = [
@@ -110,7 +111,7 @@ class BatchResult:
     days: pd.DataFrame
     people: pd.DataFrame
     errors: pd.DataFrame
-    framework: str = "IOM1997"
+    framework: str = DEFAULT_FRAMEWORK
 
     def summary(self) -> dict[str, Any]:
         """
@@ -146,7 +147,7 @@ class BatchResult:
 def assess_frame(
     diary: pd.DataFrame,
     people: pd.DataFrame | PreparedPeople,
-    framework: str = "IOM1997",
+    framework: str = DEFAULT_FRAMEWORK,
     *,
     errors: ErrorsMode = "raise",
     sd_within_mg: float | None = None,
@@ -271,7 +272,7 @@ def assess_frame(
 def assess_partition(
     partition: pd.DataFrame,
     people: pd.DataFrame | PreparedPeople,
-    framework: str = "IOM1997",
+    framework: str = DEFAULT_FRAMEWORK,
     *,
     errors: ErrorsMode = "raise",
     sd_within_mg: float | None = None,
@@ -354,7 +355,7 @@ def partition_meta(
         people = pd.DataFrame(
             {"person_id": pd.Series([], dtype=object), "age": [], "sex": pd.Series([], dtype="str")}
         )
-    prep = as_prepared(people, "IOM1997", "report", None)
+    prep = as_prepared(people, DEFAULT_FRAMEWORK, "report", None)
     empty = pd.DataFrame({"person_id": pd.Series([], dtype=object)})
     meta: pd.DataFrame = assess_partition(empty, prep, errors="report", table=table).iloc[:0]
     return meta

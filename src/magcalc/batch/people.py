@@ -29,6 +29,7 @@ from magcalc.batch._columns import (
 from magcalc.batch._errorlog import error_table, has_error
 from magcalc.batch._inputs import ErrorsMode, check_frame, check_mode, column_labels
 from magcalc.batch._stages import Labels, age_value, flag_value, stage_profiles
+from magcalc.dri.values import DEFAULT_FRAMEWORK
 from magcalc.errors import InputError, MagcalcError, PersonError
 from magcalc.stats import check_sd_within
 
@@ -115,7 +116,7 @@ def _field_column(fld: str | None, names: dict[str, str]) -> str:
 
 def prepare_people(
     people: pd.DataFrame,
-    framework: str = "IOM1997",
+    framework: str = DEFAULT_FRAMEWORK,
     *,
     errors: ErrorsMode = "raise",
     sd_within_mg: float | None = None,

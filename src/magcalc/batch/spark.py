@@ -23,6 +23,7 @@ from magcalc.batch._inputs import ROW_COLUMN, ErrorsMode, Table, check_mode, dia
 from magcalc.batch.frame import assess_frame, assess_partition, partition_meta
 from magcalc.batch.people import PreparedPeople, prepare_people
 from magcalc.diary import EXACT_LIMIT, person_key
+from magcalc.dri.values import DEFAULT_FRAMEWORK
 from magcalc.errors import DiaryError, InputError, MissingDependencyError
 
 __all__ = ["SparkResult", "assess_spark"]
@@ -223,7 +224,7 @@ def _numbered_errors(errors: Any, diary: Any, functions: Any, window: Any) -> An
 def assess_spark(
     diary: Any,
     people: Any,
-    framework: str = "IOM1997",
+    framework: str = DEFAULT_FRAMEWORK,
     *,
     errors: ErrorsMode = "raise",
     sd_within_mg: float | None = None,
