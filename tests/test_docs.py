@@ -62,6 +62,8 @@ def test_every_path_the_docs_name_exists() -> None:
         for page in pages
         if "_build" not in page.parts
         for path in pattern.findall(page.read_text(encoding="utf-8"))
-        if not (ROOT / path.split("::")[0]).exists() and "*" not in path
+        if not (ROOT / path.split("::")[0]).exists()
+        and "*" not in path
+        and not path.startswith("docs/_build")  # made by `make docs`
     ]
     assert missing == []
