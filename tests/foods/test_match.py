@@ -208,3 +208,45 @@ def test_a_food_with_a_magnesium_value_before_one_without() -> None:
     assert s.food.description == "Candies, milk chocolate" and s.magnesium_mg is not None
     # Its default bar is "bar (1.55 oz)" 44 g, not "bar, miniature" 7 g.
     assert quiet_serving("1 milk chocolate bar").grams == pytest.approx(44)
+
+
+@pytest.mark.parametrize(
+    ("query", "head"),
+    [
+        ("new potatoes", "potato"),
+        ("hazelnuts toasted", "hazelnut"),  # a preparation after the food
+        ("rock lobster tails", "lobster"),  # a part names the food before it
+        ("sweet crisp juicy apples", "apple"),
+        ("milk chocolate", "chocolate"),
+        ("chocolate milk", "milk"),
+    ],
+)
+def test_the_head_noun_is_the_last_word_that_names_a_food(query: str, head: str) -> None:
+    assert magcalc.FoodTable.default().index.head_noun(query) == head
+
+
+@pytest.mark.parametrize(
+    ("entry", "must_have", "must_not_have"),
+    [
+        ("½ pound small new potatoes", "potato", "zealand"),
+        ("1/3 cup hazelnuts, toasted (see Notes) and chopped 75 mL", "hazelnut", "peanut"),
+        ("4 large uncooked rock lobster tails (5 to 6 ounces each)", "lobster", "pork"),
+        ("½ cup canned black beans, drained", "bean", "soup"),
+        ("1 egg yolk, beaten with 1 tablespoon cold water", "yolk", "pudding"),
+    ],
+)
+def test_the_food_has_the_entrys_head_noun(entry: str, must_have: str, must_not_have: str) -> None:
+    """Modifiers ("new", "toasted", "rock", "canned") must not pull in another food
+    that has them but lacks the food itself; nor may a soup stand in for beans."""
+    for context in ("eaten", "recipe"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", magcalc.MatchWarning)  # a weak match may say so
+            found = magcalc.serving(entry, context=context)
+        description = found.food.description.lower()
+        assert must_have in description and must_not_have not in description, (context, entry)
+
+
+def test_broth_is_a_soup_typed() -> None:
+    """A soup entry is right when a broth is asked for ("chicken broth" is not chicken)."""
+    description = quiet_serving("2/3 cup chicken broth").food.description.lower()
+    assert "broth" in description and "no broth" not in description

@@ -60,6 +60,7 @@ from magcalc.foods._rules import (
     AS_BOUGHT,
     COOKED_GROUPS,
     COOKED_WORDS,
+    DISH_KINDS,
     DRIED,
     F_AS_EATEN,
     F_COOKED,
@@ -69,6 +70,7 @@ from magcalc.foods._rules import (
     F_WITHOUT_SALT,
     FRESH_CUTS,
     GROUP_PENALTY,
+    PART_WORDS,
     RAW_GROUPS,
     SALT_WORDS,
     WEIGHTS,
@@ -114,6 +116,7 @@ class SearchIndex:
         self._portion_counts = portion_counts
         self._lock = threading.Lock()
         self._built: IndexTables | None = None
+        self._names: frozenset[str] | None = None
 
     @property
     def _index(self) -> IndexTables:
@@ -261,14 +264,18 @@ class SearchIndex:
         source: str | None = None,
         optional: Sequence[str] = (),
         as_bought: bool = False,
+        name: str | None = None,
     ) -> list[tuple[int, float]]:
         """Rows and scores (0-100), best first.
 
         ``source`` keeps one database's foods ("SR Legacy" or "FNDDS"); ``optional``
         words (cut and form words such as "mashed") are not required, cost nothing when
-        a description has them and earn a small bonus there. ``as_bought`` says the amount
-        is a purchase weight ("2 lb lamb shoulder"): with no preparation typed, meats,
-        grains and legumes then prefer the raw food, as bought, over a cooked one.
+        a description has them and earn a small bonus there. ``name`` is the part of the
+        query that names the food, where the rest describes it ("egg yolk" of "egg yolk,
+        beaten with water"): its head noun is the one a food must have. ``as_bought``
+        says the amount is a purchase weight ("2 lb lamb shoulder"): with no preparation
+        typed, meats, grains and legumes then prefer the raw food, as bought, over a
+        cooked one.
         """
         index = self._index
         raw = self._salt_mended(tokens(query))
@@ -322,6 +329,9 @@ class SearchIndex:
         qset |= extras
         best = max(acc.values())
         floor = best - 0.35 * total
+        # A one-word query has no modifiers to be misled by: its word is weighed anyway.
+        head_noun = self._head_set(self.head_noun(name or query)) if len(q) > 1 else frozenset()
+        dishes_typed = qset | {d for d, kinds in DISH_KINDS.items() if kinds & qset}
         qpairs = set(itertools.pairwise(q))
         qpairs |= {(b, a) for a, b in qpairs}
         has_prep = bool((qset | implied) & PREP_WORDS)
@@ -353,11 +363,16 @@ class SearchIndex:
                 score -= WEIGHTS["variant"] * len(index.variant[i] - qset)
             if index.foods[i]:
                 score -= WEIGHTS["food"] * len(index.foods[i] - qset)
+                if index.foods[i] & DISH_KINDS.keys() - dishes_typed:
+                    # "canned black beans" are beans, not black bean soup.
+                    score -= WEIGHTS["dish"]
             head = index.head[i]
             if head & qset:
                 score += WEIGHTS["head"]
                 if head <= qset:
                     score += WEIGHTS["head_all"]
+            if head_noun and not self._names_head(i, head_noun):
+                score -= WEIGHTS["head_noun"]
             if qpairs and self.pairs(i) & qpairs:
                 score += WEIGHTS["pair"]
             if extras and index.tokens[i] & extras:
@@ -431,6 +446,55 @@ class SearchIndex:
             + 10.0
         )
         return [(i, max(0.0, min(100.0, 100.0 * s / top))) for s, _, i in scored]
+
+    def _name_vocabulary(self) -> frozenset[str]:
+        """Every word that is part of some food's name (its first part or the part after
+        a category): the nouns a query can end on."""
+        found = self._names
+        if found is None:
+            found = self._names = frozenset().union(*self._index.head)
+        return found
+
+    def head_noun(self, query: str) -> str | None:
+        """The word that names the food in what was typed, or None.
+
+        English puts the head of a noun phrase last ("new potatoes", "sweet crisp apples",
+        "blanched peas"): the last typed word that names some food, after preparation
+        words ("hazelnuts toasted" -> hazelnut). Where that word is a part ("lobster
+        tails", "squid rings", "chicken breast") the food is the word before it. Words
+        are read as typed, before everyday names are rewritten ("chocolate milk" is milk).
+        """
+        names = self._name_vocabulary()
+        typed = self._salt_mended(tokens(query))
+
+        def content(words: list[str]) -> list[str]:
+            return [t for t in words if t in names and t not in PREP_WORDS and not t.isdigit()]
+
+        found = content(typed) or content(self.correct(typed))  # a typo: its correction
+        if not found:
+            return None
+        if found[-1] in PART_WORDS and len(found) > 1:
+            return found[-2]
+        return found[-1]
+
+    def _head_set(self, word: str | None) -> frozenset[str]:
+        """A head noun with its everyday aliases and compounds ("kiwi" -> "kiwifruit")."""
+        if word is None:
+            return frozenset()
+        found = {word, *everyday_names().alias.get(word, ())}
+        if len(word) >= 4:
+            found |= set(self._expand(word))
+        return frozenset(found)
+
+    def names_head(self, query: str, i: int) -> bool:
+        """Whether food ``i`` has the query's head noun (see :meth:`head_noun`)."""
+        head = self._head_set(self.head_noun(query))
+        return not head or self._names_head(i, head)
+
+    def _names_head(self, i: int, head: frozenset[str]) -> bool:
+        """Whether food ``i``'s description or one of its FNDDS names has the head noun."""
+        index = self._index
+        return bool(index.tokens[i] & head) or any(name & head for name in index.synonyms[i])
 
     def head_words(self, i: int) -> frozenset[str]:
         """The words of food ``i``'s name (its first part, or the one after a category)."""

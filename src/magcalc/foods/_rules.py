@@ -18,6 +18,7 @@ __all__ = [
     "COOKED_GROUPS",
     "COOKED_WORDS",
     "DISHES",
+    "DISH_KINDS",
     "DISH_WORDS",
     "DRIED",
     "FNDDS_COOKED_GROUPS",
@@ -59,7 +60,16 @@ WEIGHTS = {
     "form": 8.0,  # per typed cut or form word ("mashed", "grated") the description has
     "fndds": 6.0,  # FNDDS food when no source was asked for (see rank)
     "as_eaten": 9.0,  # FNDDS meat or grain as eaten where the entry measures an ingredient
+    "head_noun": 10.0,  # the food lacks the typed head noun ("new potatoes" -> potato)
+    "dish": 6.0,  # a soup or sauce of the typed food, where no soup or sauce was typed
 }
+# Words that name a part or a shape of a food rather than the food: in "lobster tails"
+# or "squid rings" the food is the word before.
+PART_WORDS = frozenset(
+    "tail fillet filet breast thigh leg wing drumstick loin chop steak cutlet rib shank "
+    "shoulder rump rack leaf floret kernel half piece slice cube strip ring stick chunk "
+    "link patty wedge segment spear stalk head heart tip top bulb clove sprig bar".split()
+)
 # Per-food flags (bits), set when the index is built and read by the ranking.
 F_WITHOUT_SALT, F_WITH_SALT, F_RAW, F_COOKED, F_NO_MG, F_READY = 1, 2, 4, 8, 16, 32
 # FNDDS codes foods as eaten: a meat, grain or vegetable there that does not say raw is
@@ -79,6 +89,13 @@ CATEGORY_HEADS = frozenset(
 # Category prefixes that name a dish made from the food that follows.
 DISHES = frozenset({"soup", "sauce", "salad dressing"})
 DISH_WORDS = frozenset({"soup", "sauce", "dressing"})
+# The dishes a food may be served as ("Soup, black bean"), and the typed words that ask
+# for one without saying so ("chicken broth"). Salad dressing is not one: SR Legacy files
+# mayonnaise under it.
+DISH_KINDS = {
+    "soup": frozenset("broth stock bouillon consomme chowder bisque".split()),
+    "sauce": frozenset("gravy salsa marinara pesto".split()),
+}
 # Segments that only qualify the category ("Pork, fresh, loin", "Babyfood, vegetables,
 # carrots"): the food's name is the segment after them.
 QUALIFIERS = frozenset("fresh cured vegetable fruit meat dinner".split())

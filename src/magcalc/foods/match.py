@@ -145,11 +145,15 @@ class Matcher:
         # "fresh" names no food, but where USDA has a fresh and a dried or canned one
         # ("Thyme, fresh") it says which.
         fresh = ("fresh",) if "fresh" in entry.ignored_words else ()
+        # The words that name the food: before a comma if there is one ("egg yolk,
+        # beaten with water"); its head noun is the one a match must have.
+        name = " ".join(entry.head_words) or query
         ranked = self.index.rank(
             query,
             source=source,
             optional=(*entry.form_words, *entry.example_words, *fresh),
             as_bought=as_bought,
+            name=name,
         )[:30]
         if entry.form_words:
             # A form word can be part of the food's name ("shredded wheat", "ground
@@ -177,7 +181,11 @@ class Matcher:
             later = [
                 i
                 for i, _ in ranked
-                if i not in close and self.index.coverage(query, i) >= _PORTION_COVERAGE
+                if i not in close
+                and self.index.coverage(query, i) >= _PORTION_COVERAGE
+                # Another food with the portion is not the food typed ("1/3 cup hazelnuts"
+                # is not peanuts because their cup is listed).
+                and self.index.names_head(name, i)
             ]
             for i in close + later:
                 try:
@@ -189,10 +197,9 @@ class Matcher:
             else:
                 # No match has a portion for the amount ("½ large red onion": FNDDS's red
                 # onion has no "large"): the food's head noun may ("Onions, raw", large).
-                if len(entry.food_words) > 1 and entry.food_words[-1] not in _GENERIC_NOUNS:
-                    tail = entry.model_copy(
-                        update={"food_words": entry.food_words[-1:], "head_words": ()}
-                    )
+                noun = self.index.head_noun(name)
+                if len(entry.food_words) > 1 and noun and noun not in _GENERIC_NOUNS:
+                    tail = entry.model_copy(update={"food_words": (noun,), "head_words": ()})
                     try:
                         found = self._again(tail, source, amount, notes, context)
                         resolve_portion(found[0], amount, names)
@@ -242,6 +249,9 @@ class Matcher:
                     n > 1 or entry.food_words[-1].lower() in _GENERIC_NOUNS
                 ):
                     continue  # more than half may go only to keep a specific noun
+                noun = self.index.head_noun(name)
+                if noun and noun not in tokens(" ".join(entry.food_words[-n:])):
+                    continue  # "tails" alone is not "rock lobster tails"
                 tail = entry.model_copy(update={"food_words": entry.food_words[-n:]})
                 try:
                     found = self._again(tail, source, amount, notes, context)
