@@ -106,3 +106,19 @@ def test_qualifiers_and_lost_fraction_slashes_before_the_unit() -> None:
     # "1?4 cup": U+2044 FRACTION SLASH lost to an encoding.
     assert parse_entry("1?4 cup whole cumin seeds").quantity == 0.25
     assert parse_entry("1 1?2 cups milk").quantity == 1.5
+
+
+@pytest.mark.parametrize(
+    ("text", "food", "form"),
+    [
+        ("1 can (7 ounces) minced or chopped clams, drained", "clams", ("minced",)),
+        ("2 tbsp chopped or minced garlic", "garlic", ("chopped",)),
+        ("1 cup fresh or frozen peas", "peas", ()),
+    ],
+)
+def test_two_states_of_one_food_keep_the_food(text: str, food: str, form: tuple[str, ...]) -> None:
+    """ "minced or chopped clams" names clams in either state: the food was lost (the
+    first alternative names no food), and the entry was refused."""
+    entry = parse_entry(text)
+    assert entry.food == food
+    assert entry.form_words == form

@@ -250,3 +250,37 @@ def test_broth_is_a_soup_typed() -> None:
     """A soup entry is right when a broth is asked for ("chicken broth" is not chicken)."""
     description = quiet_serving("2/3 cup chicken broth").food.description.lower()
     assert "broth" in description and "no broth" not in description
+
+
+@pytest.mark.parametrize(
+    ("entry", "word"),
+    [
+        ("1 (14-oz) can unsweetened coconut milk", "coconut milk, canned"),
+        ("2 cans (14 1/2 ounces) beef broth", "canned"),
+        ("1 can (7 ounces) minced or chopped clams, drained", "clam"),
+    ],
+)
+def test_a_can_holds_the_canned_food(entry: str, word: str) -> None:
+    """A can measures the canned food: coconut milk from a can is not coconut water."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", magcalc.MatchWarning)
+        description = magcalc.serving(entry).food.description.lower()
+    assert word in description and "coconut water" not in description
+
+
+def test_boneless_says_how_meat_is_sold_not_which_meat() -> None:
+    """ "boneless" pulled in the one imported lamb USDA calls boneless."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", magcalc.MatchWarning)
+        found = magcalc.serving("3 pounds boneless lamb shoulder", context="recipe")
+    assert "new zealand" not in found.food.description.lower()
+    assert "shoulder" in found.food.description.lower()
+    assert "boneless" in magcalc.parse_entry("3 pounds boneless lamb shoulder").ignored_words
+
+
+def test_a_whole_chicken_is_not_its_separable_fat() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", magcalc.MatchWarning)
+        found = magcalc.serving("One 4-5 pound whole chicken, giblets removed", context="recipe")
+    assert "separable fat" not in found.food.description
+    assert "chicken" in found.food.description.lower()

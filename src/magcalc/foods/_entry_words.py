@@ -81,7 +81,7 @@ IGNORED_WORDS = frozenset(
     "grass-fed pasture-raised commercial very really nice melted softened beaten whisked "
     "cooled warmed cleaned wiped smashed cored deveined stemmed husked shucked picked "
     "separated removed reserved discarded defrosted thawed room-temperature lukewarm tepid "
-    "unpeeled untrimmed".split()
+    "unpeeled untrimmed boneless bone-in skin-on".split()
 )
 # Words before a unit that only say how full the measure is ("1 heaped tbsp").
 BEFORE_UNIT = frozenset(
@@ -222,9 +222,12 @@ def classify(text: str) -> tuple[list[str], list[str], list[str], list[str], lis
         before, after = WORD.findall(first), WORD.findall(rest)
         named = [w for w in before if _is_food_word(w)]
         other = rest.split(",")[0]
-        if len(named) == 1 and before[-1] == named[0] and "," not in first and len(after) >= 2:
+        kinds = not named or (len(named) == 1 and before[-1] == named[0])
+        if kinds and "," not in first and len(after) >= 2:
             # "nonfat or low-fat milk", "red or green grapes": two kinds of one food;
-            # else the word alone ("lard or peanut oil") or the other option.
+            # "fresh or frozen peas", "minced or chopped clams": two states of it (the
+            # first names no food); else the word alone ("lard or peanut oil") or the
+            # other option.
             ignored.append(after[0])
             low = " ".join([*before, *after[1:]])
             if len(after) > 2:

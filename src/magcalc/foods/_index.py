@@ -361,6 +361,10 @@ class SearchIndex:
             )
             if index.variant[i]:
                 score -= WEIGHTS["variant"] * len(index.variant[i] - qset)
+            if "fat" not in qset and "separable fat" in self.descriptions[i]:
+                # Trimmed fat alone ("Chicken, broilers or fryers, separable fat"), not the
+                # meat of "a whole chicken".
+                score -= WEIGHTS["fat_only"]
             if index.foods[i]:
                 score -= WEIGHTS["food"] * len(index.foods[i] - qset)
                 if index.foods[i] & DISH_KINDS.keys() - dishes_typed:

@@ -61,6 +61,7 @@ WEIGHTS = {
     "fndds": 6.0,  # FNDDS food when no source was asked for (see rank)
     "as_eaten": 9.0,  # FNDDS meat or grain as eaten where the entry measures an ingredient
     "head_noun": 10.0,  # the food lacks the typed head noun ("new potatoes" -> potato)
+    "fat_only": 12.0,  # USDA's separable fat of a meat, where fat was not asked for
     "dish": 6.0,  # a soup or sauce of the typed food, where no soup or sauce was typed
 }
 # Words that name a part or a shape of a food rather than the food: in "lobster tails"

@@ -44,6 +44,7 @@ __all__ = ["Matcher"]
 _TYPED_AS_BOUGHT = frozenset({"dry", "uncooked", "raw", "unprepared"})
 _STATE_ONLY = frozenset({"uncooked", "unprepared"})
 # Nouns too general to name a food by themselves ("zzqx nonsense food").
+_CANS = frozenset({"can", "tin"})
 _GENERIC_NOUNS = frozenset(
     "food foods meat meats dish dishes drink drinks beverage beverages product products mix "
     "item items thing things stuff".split()
@@ -145,13 +146,15 @@ class Matcher:
         # "fresh" names no food, but where USDA has a fresh and a dried or canned one
         # ("Thyme, fresh") it says which.
         fresh = ("fresh",) if "fresh" in entry.ignored_words else ()
+        # A can holds the canned food ("1 can (14 oz) coconut milk" is not coconut water).
+        canned = ("canned",) if entry.unit in _CANS else ()
         # The words that name the food: before a comma if there is one ("egg yolk,
         # beaten with water"); its head noun is the one a match must have.
         name = " ".join(entry.head_words) or query
         ranked = self.index.rank(
             query,
             source=source,
-            optional=(*entry.form_words, *entry.example_words, *fresh),
+            optional=(*entry.form_words, *entry.example_words, *fresh, *canned),
             as_bought=as_bought,
             name=name,
         )[:30]
