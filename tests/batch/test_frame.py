@@ -371,3 +371,20 @@ def test_a_bad_table_is_an_input_error_naming_it() -> None:
     with pytest.raises(InputError) as info:
         batch.partition_meta("everything")  # type: ignore[arg-type]
     assert info.value.field == "table"
+
+
+@pytest.mark.parametrize("with_supplement", [False, True])
+def test_partition_meta_has_the_dtypes_assess_frame_returns(with_supplement: bool) -> None:
+    """Dask takes partition_meta as the truth: a food-only diary gave int64 mg columns."""
+    rows: list[dict[str, Any]] = [{"person_id": 1, "day": 1, "food": "almonds", "grams": 30.0}]
+    if with_supplement:
+        rows.append({"person_id": 1, "day": 1, "supplement": "citrate", "elemental_mg": 100})
+    diary = pd.DataFrame(rows)
+    people = pd.DataFrame({"person_id": [1], "age": [40], "sex": ["female"]})
+    result = batch.assess_frame(diary, people)
+    for table in ("days", "people", "errors"):
+        meta = batch.partition_meta(table, people)
+        assert (
+            meta.dtypes.astype(str).to_dict() == getattr(result, table).dtypes.astype(str).to_dict()
+        ), table
+    assert result.days["supplemental_mg"].dtype == "float64"

@@ -234,7 +234,9 @@ def sum_diary(diary: pd.DataFrame, prep: PreparedPeople, local: bool = False) ->
     unknown_day = np.bincount(code[unknown], minlength=m).astype(np.int64)
     supp_dated = np.bincount(code[s_dated], weights=supp_mg[s_dated], minlength=m)
     every_person = np.bincount(person[s_every], weights=supp_mg[s_every], minlength=n_people)
-    supp_day = supp_dated + every_person[pd_person]
+    # float64 always: bincount of no rows gives int64, and Dask's meta must match.
+    food_day = food_day.astype(np.float64, copy=False)
+    supp_day = (supp_dated + every_person[pd_person]).astype(np.float64, copy=False)
 
     day_values = np.empty(width, dtype=object)
     day_values[: len(days_sorted)] = days_sorted
