@@ -52,17 +52,17 @@ def held_out() -> entry_eval.Scores:
 
 
 def test_held_out_right_food_and_grams(held_out: entry_eval.Scores) -> None:
-    # Measured 64.1 % when the floor was set.
-    assert held_out.rate(held_out.right_both, held_out.n_labelled) >= 0.62
+    # Measured 64.9 % when the floor was set.
+    assert held_out.rate(held_out.right_both, held_out.n_labelled) >= 0.63
 
 
 def test_held_out_magnesium_within_20_percent(held_out: entry_eval.Scores) -> None:
-    # Measured 72.7 % and 73.2 % when the floors were set.
-    assert held_out.rate(held_out.right_mg, held_out.n_mg) >= 0.70
-    assert held_out.rate(held_out.published_mg, held_out.n_published) >= 0.71
+    # Measured 73.4 % and 75.6 % when the floors were set.
+    assert held_out.rate(held_out.right_mg, held_out.n_mg) >= 0.72
+    assert held_out.rate(held_out.published_mg, held_out.n_published) >= 0.73
 
 
 def test_held_out_same_answer_under_harmless_variants() -> None:
     same, total, _ = entry_eval.variant_agreement(entry_eval.load("test")[:150])
     assert total > 100
-    assert same / total >= 0.93  # 97.8 % over the whole held-out half when set
+    assert same / total >= 0.93  # 98.0 % over the whole held-out half when set
