@@ -284,3 +284,13 @@ def test_a_whole_chicken_is_not_its_separable_fat() -> None:
         found = magcalc.serving("One 4-5 pound whole chicken, giblets removed", context="recipe")
     assert "separable fat" not in found.food.description
     assert "chicken" in found.food.description.lower()
+
+
+def test_powdered_finds_a_powder() -> None:
+    """USDA writes the form both ways ("Sugars, powdered", "Coffee creamer, powder")."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", magcalc.MatchWarning)
+        found = magcalc.serving("¾ cup powdered nondairy creamer")
+    assert "powder" in found.food.description.lower()
+    # 3/4 of FNDDS's 94 g cup of powdered creamer, not of a liquid cup (240 g)
+    assert found.grams < 100
