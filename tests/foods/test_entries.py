@@ -122,3 +122,11 @@ def test_two_states_of_one_food_keep_the_food(text: str, food: str, form: tuple[
     entry = parse_entry(text)
     assert entry.food == food
     assert entry.form_words == form
+
+
+def test_baby_is_a_form_word_that_picks_usdas_baby_variety() -> None:
+    """ "baby" says young vegetables, not baby food; USDA lists some baby varieties."""
+    entry = parse_entry("½ cup frozen baby lima beans, thawed")
+    assert "baby" in entry.form_words and "baby" not in entry.food_words
+    found = magcalc.serving("½ cup frozen baby lima beans, thawed")
+    assert "baby" in found.food.description and "Babyfood" not in found.food.description

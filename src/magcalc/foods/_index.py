@@ -380,7 +380,12 @@ class SearchIndex:
             if qpairs and self.pairs(i) & qpairs:
                 score += WEIGHTS["pair"]
             if extras and index.tokens[i] & extras:
-                score += WEIGHTS["form"] * len(index.tokens[i] & extras)
+                formed = index.tokens[i] & extras
+                if "fresh" in formed and index.flags[i] & (F_COOKED | F_AS_EATEN):
+                    # "fresh" asks for the food as bought, not a dish cooked from fresh
+                    # ("Snowpeas, fresh, cooked" for "1 pound fresh sugar snap peas").
+                    formed = formed - {"fresh"}
+                score += WEIGHTS["form"] * len(formed)
             if fresh_cut and self.food_groups[i] == "Spices and Herbs" and index.tokens[i] & DRIED:
                 # Chopped or minced herbs are fresh leaves; a dried herb is crumbled.
                 score -= WEIGHTS["prep"]

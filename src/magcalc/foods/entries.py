@@ -483,9 +483,10 @@ def parse_entry(text: str) -> Entry:
     if dims:
         ignored.extend(w.lower() for d in dims for w in WORD.findall(d.lower()))
         food_text = _DIMENSION.sub(" ", food_text)
-    # "baby spinach", "baby carrots": young vegetables, not baby food.
+    # "baby spinach", "baby carrots": young vegetables, not baby food. A form word, not
+    # ignored: USDA lists some ("Carrots, baby, raw", "Lima beans, ..., frozen, baby").
     if _BABY.search(food_text):
-        ignored.append("baby")
+        form.append("baby")
         food_text = _BABY.sub(" ", food_text)
     # A metric amount repeated after the food ("1 tsp ground cumin 5 mL") says nothing new.
     echo = _METRIC_ECHO.findall(food_text)
