@@ -136,6 +136,10 @@ class _Lazy(Sequence[Any]):
     def __len__(self) -> int:
         return len(self._raw)
 
+    def words(self) -> frozenset[str]:
+        """Every word of every item, read from the strings without parsing each item."""
+        return frozenset(" ".join(self._raw).split())
+
     def __getitem__(self, i: Any) -> Any:
         found = self._done.get(i)
         if found is None:

@@ -461,7 +461,10 @@ class SearchIndex:
         a category): the nouns a query can end on."""
         found = self._names
         if found is None:
-            found = self._names = frozenset().union(*self._index.head)
+            head = self._index.head
+            # A loaded index keeps its word sets as strings: read the words from those.
+            words = getattr(head, "words", None)
+            found = self._names = words() if words else frozenset().union(*head)
         return found
 
     def head_noun(self, query: str) -> str | None:
