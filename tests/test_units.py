@@ -116,3 +116,17 @@ def test_arbitrary_text_parses_or_raises_magcalc_error(text: str) -> None:
         return
     assert amount.value >= 0 and math.isfinite(amount.value)
     assert amount.kind in ("mass", "volume", "measure")
+
+
+def test_per_day_quantities_use_the_one_registry_and_read_back_exactly() -> None:
+    from magcalc.units import in_mg_per_day, per_day
+
+    q = per_day(310.0)
+    assert q._REGISTRY is get_registry()
+    assert str(q.units) == "milligram / day"
+    assert in_mg_per_day(q) == 310.0
+    # 1 g/day is 1000 mg/day, from another registry too
+    import pint
+
+    other = pint.UnitRegistry(cache_folder=None)
+    assert in_mg_per_day(other.Quantity(1.0, "g/day")) == 1000.0

@@ -12,7 +12,7 @@ import pint
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 from magcalc._models import ValueModel
-from magcalc.units import get_registry
+from magcalc.units import in_mg_per_day, per_day
 
 __all__ = ["MgPerDay", "QuantityModel"]
 
@@ -21,12 +21,12 @@ def _to_mg_per_day(value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, pint.Quantity):
-        return get_registry().Quantity(float(value.to("mg/day").magnitude), "mg/day")
-    return get_registry().Quantity(float(value), "mg/day")
+        return per_day(in_mg_per_day(value))
+    return per_day(float(value))
 
 
 def _magnitude(value: Any) -> float | None:
-    return None if value is None else float(value.to("mg/day").magnitude)
+    return None if value is None else in_mg_per_day(value)
 
 
 MgPerDay = Annotated[
@@ -54,7 +54,7 @@ class QuantityModel(ValueModel):
         values = dict(state["__dict__"])
         names = [k for k, v in values.items() if isinstance(v, pint.Quantity)]
         for name in names:
-            values[name] = float(values[name].to("mg/day").magnitude)
+            values[name] = in_mg_per_day(values[name])
         state["__dict__"] = values
         state["magcalc_mg_per_day"] = names
         return state
@@ -63,6 +63,6 @@ class QuantityModel(ValueModel):
         state = dict(state)
         values = dict(state["__dict__"])
         for name in state.pop("magcalc_mg_per_day", ()):
-            values[name] = get_registry().Quantity(values[name], "mg/day")
+            values[name] = per_day(values[name])
         state["__dict__"] = values
         super().__setstate__(state)

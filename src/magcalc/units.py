@@ -32,9 +32,11 @@ __all__ = [
     "AmountKind",
     "expand_vulgar_fractions",
     "get_registry",
+    "in_mg_per_day",
     "mg",
     "parse_amount",
     "parse_number",
+    "per_day",
     "unit_factor",
 ]
 
@@ -99,6 +101,42 @@ def get_registry() -> pint.UnitRegistry[Any]:
 
                 _registry = pint.UnitRegistry(cache_folder=None)
     return _registry
+
+
+def per_day(value: float) -> pint.Quantity[Any]:
+    """
+    A magnesium intake as a pint Quantity in mg/day.
+
+    The unit is parsed once per registry: pint parses a unit string on every Quantity,
+    which was most of the time :func:`magcalc.assess` took.
+
+    Examples
+    --------
+    >>> per_day(310.0)
+    <Quantity(310.0, 'milligram / day')>
+    """
+    reg = get_registry()
+    return reg.Quantity(value, _unit(reg, "mg/day"))
+
+
+@lru_cache(maxsize=8)
+def _unit(reg: pint.UnitRegistry[Any], name: str) -> pint.Unit:
+    return reg.Unit(name)
+
+
+def in_mg_per_day(quantity: Any) -> float:
+    """
+    The magnitude of an intake Quantity in mg/day (of any registry's units).
+
+    Examples
+    --------
+    >>> in_mg_per_day(per_day(1.0) * 7)
+    7.0
+    """
+    reg = get_registry()
+    if getattr(quantity, "_REGISTRY", None) is reg:
+        return float(quantity.m_as(_unit(reg, "mg/day")))
+    return float(quantity.to("mg/day").magnitude)
 
 
 def mg(value: float) -> pint.Quantity[Any]:

@@ -288,9 +288,9 @@ class ReferenceValues(BaseModel):
 
 
 def _quantity(value: float) -> pint.Quantity[Any]:
-    from magcalc.units import get_registry
+    from magcalc.units import per_day
 
-    return get_registry().Quantity(value, "mg/day")
+    return per_day(value)
 
 
 def _per_day(value: float | None) -> pint.Quantity[Any] | None:
