@@ -330,7 +330,7 @@ class SearchIndex:
         best = max(acc.values())
         floor = best - 0.35 * total
         # A one-word query has no modifiers to be misled by: its word is weighed anyway.
-        head_noun = self._head_set(self.head_noun(name or query)) if len(q) > 1 else frozenset()
+        head_noun = self.head_set(self.head_noun(name or query)) if len(q) > 1 else frozenset()
         dishes_typed = qset | {d for d, kinds in DISH_KINDS.items() if kinds & qset}
         qpairs = set(itertools.pairwise(q))
         qpairs |= {(b, a) for a, b in qpairs}
@@ -375,7 +375,7 @@ class SearchIndex:
                 score += WEIGHTS["head"]
                 if head <= qset:
                     score += WEIGHTS["head_all"]
-            if head_noun and not self._names_head(i, head_noun):
+            if not self.has_head(i, head_noun):
                 score -= WEIGHTS["head_noun"]
             if qpairs and self.pairs(i) & qpairs:
                 score += WEIGHTS["pair"]
@@ -489,7 +489,7 @@ class SearchIndex:
             return found[-2]
         return found[-1]
 
-    def _head_set(self, word: str | None) -> frozenset[str]:
+    def head_set(self, word: str | None) -> frozenset[str]:
         """A head noun with its everyday aliases and compounds ("kiwi" -> "kiwifruit")."""
         if word is None:
             return frozenset()
@@ -498,13 +498,11 @@ class SearchIndex:
             found |= set(self._expand(word))
         return frozenset(found)
 
-    def names_head(self, query: str, i: int) -> bool:
-        """Whether food ``i`` has the query's head noun (see :meth:`head_noun`)."""
-        head = self._head_set(self.head_noun(query))
-        return not head or self._names_head(i, head)
-
-    def _names_head(self, i: int, head: frozenset[str]) -> bool:
-        """Whether food ``i``'s description or one of its FNDDS names has the head noun."""
+    def has_head(self, i: int, head: frozenset[str]) -> bool:
+        """Whether food ``i``'s description or one of its FNDDS names has the head noun
+        (a set from :meth:`head_set`; an empty one asks for nothing)."""
+        if not head:
+            return True
         index = self._index
         return bool(index.tokens[i] & head) or any(name & head for name in index.synonyms[i])
 

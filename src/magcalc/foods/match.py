@@ -158,6 +158,9 @@ class Matcher:
             as_bought=as_bought,
             name=name,
         )[:30]
+        # Read once: the portion search and the retries below keep to this noun.
+        noun = self.index.head_noun(name)
+        head_set = self.index.head_set(noun)
         if entry.form_words:
             # A form word can be part of the food's name ("shredded wheat", "ground
             # beef"): the name with it wins where it matches better.
@@ -188,7 +191,7 @@ class Matcher:
                 and self.index.coverage(query, i) >= _PORTION_COVERAGE
                 # Another food with the portion is not the food typed ("1/3 cup hazelnuts"
                 # is not peanuts because their cup is listed).
-                and self.index.names_head(name, i)
+                and self.index.has_head(i, head_set)
             ]
             for i in close + later:
                 try:
@@ -200,7 +203,6 @@ class Matcher:
             else:
                 # No match has a portion for the amount ("½ large red onion": FNDDS's red
                 # onion has no "large"): the food's head noun may ("Onions, raw", large).
-                noun = self.index.head_noun(name)
                 if len(entry.food_words) > 1 and noun and noun not in _GENERIC_NOUNS:
                     tail = entry.model_copy(update={"food_words": (noun,), "head_words": ()})
                     try:
@@ -252,7 +254,6 @@ class Matcher:
                     n > 1 or entry.food_words[-1].lower() in _GENERIC_NOUNS
                 ):
                     continue  # more than half may go only to keep a specific noun
-                noun = self.index.head_noun(name)
                 if noun and noun not in tokens(" ".join(entry.food_words[-n:])):
                     continue  # "tails" alone is not "rock lobster tails"
                 tail = entry.model_copy(update={"food_words": entry.food_words[-n:]})

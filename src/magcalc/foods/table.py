@@ -418,16 +418,8 @@ class FoodTable:
         notes: bool = True,
         context: EntryContext = "eaten",
     ) -> tuple[Food, Match, tuple[str, ...]]:
-        """
-        The food an entry names, how sure the match is, and notes.
-
-        Among foods that match about equally well, the one whose portions can serve
-        ``amount`` wins ("1 packet" picks a food with a packet portion). A weak match
-        warns with :class:`~magcalc.MatchWarning`; nothing plausible raises
-        :class:`~magcalc.UnknownFoodError` with suggestions. ``notes=False`` skips the
-        comparison with the other source (the costliest part) where notes are not shown.
-        See :mod:`magcalc.foods.match`.
-        """
+        """The food an entry names, how sure the match is, and notes: see
+        :meth:`magcalc.foods.match.Matcher.match`, which this calls."""
         return self._matcher.match(
             entry, source=source, amount=amount, warn=warn, notes=notes, context=context
         )
