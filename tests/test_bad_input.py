@@ -659,6 +659,10 @@ def test_issue_7_suggestion_arguments() -> None:
         supplement_advice("report", ul_supplemental_mg=350, n_days=3)  # type: ignore[arg-type]
     with pytest.raises(InputError, match="n_days"):
         supplement_advice(50, ul_supplemental_mg=350, n_days=0)
+    with pytest.raises(InputError, match="current_supplemental_mg must not be negative"):
+        supplement_advice(50, ul_supplemental_mg=350, current_supplemental_mg=-100, n_days=3)
+    with pytest.raises(InputError, match="ul_supplemental_mg must not be negative"):
+        supplement_advice(50, ul_supplemental_mg=-1, n_days=3)
 
 
 def test_issue_7_plot_ax_must_be_axes() -> None:

@@ -182,6 +182,10 @@ def supplement_advice(
     gap = _amount(gap_mg, "gap_mg")
     ul = None if ul_supplemental_mg is None else _amount(ul_supplemental_mg, "ul_supplemental_mg")
     current = _amount(current_supplemental_mg, "current_supplemental_mg")
+    for name, value in (("ul_supplemental_mg", ul), ("current_supplemental_mg", current)):
+        if value is not None and value < 0:
+            # A negative dose or limit would widen the room under the UL without a word.
+            raise InputError(f"{name} must not be negative, not {value:g} [mg/day]", field=name)
     if isinstance(n_days, bool) or not isinstance(n_days, int) or n_days < 1:
         raise InputError(f"n_days must be a whole number of days, 1 or more, not {n_days!r}",
                          field="n_days")  # fmt: skip
