@@ -58,3 +58,35 @@ def test_messages_say_what_to_do() -> None:
     assert "oxide, citrate" in str(EXAMPLES[7])
     # KeyError normally quotes its message; ours reads as a sentence.
     assert str(EXAMPLES[4]).startswith("no food matches")
+
+
+_TBLIB = r"""
+import pickle
+import magcalc
+import tblib.pickling_support
+tblib.pickling_support.install()  # as dask.multiprocessing does when tblib is installed
+errors = []
+for make in (
+    lambda: magcalc.Person(age_years=30, sex="male", pregnant=True),
+    lambda: magcalc.Supplement(form="citrate", elemental_mg=-5),
+):
+    try:
+        make()
+    except magcalc.MagcalcError as err:
+        errors.append(err)
+for err in errors:
+    clone = pickle.loads(pickle.dumps(err))
+    assert type(clone) is type(err) and clone.field == err.field, (clone, err)
+print(len(errors))
+"""
+
+
+def test_model_errors_pickle_where_tblib_pickles_exceptions() -> None:
+    """dask (with distributed's tblib installed) pickles exceptions with their context: a
+    model error must carry no pydantic ValidationError that cannot be pickled back."""
+    pytest.importorskip("tblib")
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _TBLIB], check=True, capture_output=True, text=True)
+    assert out.stdout.strip() == "2"

@@ -57,8 +57,10 @@ class InputModel(BaseModel):
     def __init__(self, /, **data: Any) -> None:
         try:
             super().__init__(**data)
+            return
         except ValidationError as err:
-            raise as_magcalc_error(err, type(self).error_class) from None
+            error = as_magcalc_error(err, type(self).error_class)
+        raise error  # outside the handler: no ValidationError context to pickle
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         """
@@ -88,7 +90,8 @@ class InputModel(BaseModel):
         try:
             return super().model_validate(obj, *args, **kwargs)
         except ValidationError as err:
-            raise as_magcalc_error(err, cls.error_class) from None
+            error = as_magcalc_error(err, cls.error_class)
+        raise error  # outside the handler: no ValidationError context to pickle
 
     @classmethod
     def model_validate_json(cls, json_data: Any, *args: Any, **kwargs: Any) -> Self:
@@ -96,4 +99,5 @@ class InputModel(BaseModel):
         try:
             return super().model_validate_json(json_data, *args, **kwargs)
         except ValidationError as err:
-            raise as_magcalc_error(err, cls.error_class) from None
+            error = as_magcalc_error(err, cls.error_class)
+        raise error  # outside the handler: no ValidationError context to pickle

@@ -147,8 +147,10 @@ class Person(BaseModel):
     def __init__(self, **data: Any) -> None:
         try:
             super().__init__(**data)
+            return
         except ValidationError as err:
-            raise _person_error(err) from None
+            error = _person_error(err)
+        raise error  # outside the handler: no ValidationError context to pickle
 
     @classmethod
     def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
@@ -156,7 +158,8 @@ class Person(BaseModel):
         try:
             return super().model_validate(obj, *args, **kwargs)
         except ValidationError as err:
-            raise _person_error(err) from None
+            error = _person_error(err)
+        raise error  # outside the handler: no ValidationError context to pickle
 
     @classmethod
     def model_validate_json(cls, json_data: Any, *args: Any, **kwargs: Any) -> Self:
@@ -164,7 +167,8 @@ class Person(BaseModel):
         try:
             return super().model_validate_json(json_data, *args, **kwargs)
         except ValidationError as err:
-            raise _person_error(err) from None
+            error = _person_error(err)
+        raise error  # outside the handler: no ValidationError context to pickle
 
     @field_validator("age_years", "age_months", mode="before")
     @classmethod
