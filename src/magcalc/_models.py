@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
-from typing import Any, ClassVar
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from typing_extensions import Self
 
 from magcalc.errors import InputError, MagcalcError
 
-__all__ = ["InputModel", "ValueModel", "as_magcalc_error"]
+__all__ = ["InputModel", "ValueModel", "as_magcalc_error", "computed"]
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def as_magcalc_error(err: ValidationError, cls: type[InputError] = InputError) -> MagcalcError:
@@ -42,6 +44,25 @@ class ValueModel(BaseModel):
     """A frozen value: hashable, comparable, JSON-serialisable."""
 
     model_config = ConfigDict(frozen=True)
+
+
+def computed(cls: type[M], fields: dict[str, Any], given: Iterable[str] | None = None) -> M:
+    """
+    A model of values magcalc has just computed, without validating them again.
+
+    For results only, never for input: ``fields`` must hold every field, in the order
+    the model declares them, each already of the type validation would give (a float
+    for a float field, a Quantity for an mg/day one), as ``repr``, equality and JSON
+    read them from there. ``given`` names the fields a caller would have passed (the
+    others took their defaults); default all. pydantic's ``model_construct`` does this
+    too, but fills defaults and is slower than validating.
+    """
+    made = cls.__new__(cls)
+    object.__setattr__(made, "__dict__", fields)
+    object.__setattr__(made, "__pydantic_fields_set__", set(fields if given is None else given))
+    object.__setattr__(made, "__pydantic_extra__", None)
+    object.__setattr__(made, "__pydantic_private__", None)
+    return made
 
 
 class InputModel(BaseModel):

@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ConfigDict
 
 from magcalc._data import data_file
-from magcalc._quantities import MgPerDay, QuantityModel
+from magcalc._models import computed
+from magcalc._quantities import MgPerDay, QuantityModel, mg_per_day
 from magcalc.errors import InputError
 from magcalc.supplements import get_form
 
@@ -48,6 +49,9 @@ class EffectiveRange(QuantityModel):
     high: MgPerDay
     label: str = "estimate of absorbed magnesium (not comparable with DRIs)"
     basis: str
+
+
+_LABEL = EffectiveRange.model_fields["label"].default
 
 
 @lru_cache(maxsize=1)  # a constant data row; assess() is called in loops
@@ -141,4 +145,15 @@ def effective_range(
         f"food magnesium x {f_low:.2f}/{f_mid:.2f}/{f_high:.2f} absorbed (NIH ODS: 30-40 %); "
         "supplements x their form's factor relative to food (see supplement_forms())"
     )
-    return EffectiveRange(low=low, central=mid, high=high, basis=basis)
+    # Computed here from checked numbers: built without validating again (see assess()).
+    return computed(
+        EffectiveRange,
+        {
+            "low": mg_per_day(low),
+            "central": mg_per_day(mid),
+            "high": mg_per_day(high),
+            "label": _LABEL,
+            "basis": basis,
+        },
+        given=("low", "central", "high", "basis"),
+    )

@@ -30,15 +30,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import (
-    ConfigDict,
-    Field,
-)
+from pydantic import ConfigDict, Field, TypeAdapter
 
-from magcalc._models import ValueModel
-from magcalc._quantities import MgPerDay, QuantityModel
+from magcalc._models import ValueModel, computed
+from magcalc._quantities import MgPerDay, QuantityModel, mg_per_day
 from magcalc._util import about_probability, days_text, probability_text
 from magcalc.absorption import EffectiveRange, effective_range
 from magcalc.diary import Day
@@ -375,37 +373,39 @@ def assess(
         raise InputError(f"person must be a Person, not {type(person).__name__}", field="person")
     if not len(intake):
         raise InputError("the intake is empty; add foods or supplements first", field="intake")
+    foods, supplements = intake.foods, intake.supplements
     # Checked where used: a copy or model_construct() can hold what no constructor takes.
-    for _, supplement in intake.supplements:
+    for _, supplement in supplements:
         check_supplement(supplement)
-    for _, item in intake.foods:
+    for _, item in foods:
         check_serving(item)
     refs = reference_values(person, framework=framework)
     days = intake.days
     n = len(days)
 
     # --- per day sums (unknown foods are left out and counted, never summed as 0)
-    food_by_day = {d: 0.0 for d in days}
-    unknown_by_day = {d: 0 for d in days}
-    supp_by_day = {d: 0.0 for d in days}
-    for day, item in intake.foods:
+    food_by_day = dict.fromkeys(days, 0.0)
+    unknown_by_day = dict.fromkeys(days, 0)
+    supp_by_day = dict.fromkeys(days, 0.0)
+    for day, item in foods:
         if item.magnesium_mg is None:
             unknown_by_day[day] += 1
         else:
             food_by_day[day] += item.magnesium_mg
-    for sday, supplement in intake.supplements:
+    for sday, supplement in supplements:
         for d in days if sday is None else [sday]:
             supp_by_day[d] += supplement.elemental_mg_per_day
-    daily = tuple(
-        DayTotal(
-            day=d,
-            food_mg=food_by_day[d],
-            supplemental_mg=supp_by_day[d],
-            total_mg=food_by_day[d] + supp_by_day[d],
-            foods_without_data=unknown_by_day[d],
-        )
+    # Plain dicts, validated all at once below.
+    daily = [
+        {
+            "day": d,
+            "food_mg": food_by_day[d],
+            "supplemental_mg": supp_by_day[d],
+            "total_mg": food_by_day[d] + supp_by_day[d],
+            "foods_without_data": unknown_by_day[d],
+        }
         for d in days
-    )
+    ]
     food_mean = sum(food_by_day.values()) / n
     supp_mean = sum(supp_by_day.values()) / n
     total_mean = food_mean + supp_mean
@@ -417,39 +417,39 @@ def assess(
         )
 
     # --- items and their contributions to the mean
-    items: list[ItemContribution] = []
-    for day, item in intake.foods:
+    items: list[dict[str, Any]] = []
+    for day, item in foods:
         per_day = None if item.magnesium_mg is None else item.magnesium_mg / n
         items.append(
-            ItemContribution(
-                day=day,
-                kind="food",
-                name=item.food.description,
-                amount=item.amount,
-                grams=item.grams,
-                magnesium_mg=item.magnesium_mg,
-                per_day_mg=per_day,
-                share=None if per_day is None or total_mean == 0 else per_day / total_mean,
-                basis=item.basis,
-                fdc_id=item.food.fdc_id,
-            )
+            {
+                "day": day,
+                "kind": "food",
+                "name": item.food.description,
+                "amount": item.amount,
+                "grams": item.grams,
+                "magnesium_mg": item.magnesium_mg,
+                "per_day_mg": per_day,
+                "share": None if per_day is None or total_mean == 0 else per_day / total_mean,
+                "basis": item.basis,
+                "fdc_id": item.food.fdc_id,
+            }
         )
-    for sday, supplement in intake.supplements:
+    for sday, supplement in supplements:
         taken_on = n if sday is None else 1
         per_day = supplement.elemental_mg_per_day * taken_on / n
         items.append(
-            ItemContribution(
-                day=sday,
-                kind="supplement",
-                name=supplement.label
+            {
+                "day": sday,
+                "kind": "supplement",
+                "name": supplement.label
                 or f"supplement: magnesium {supplement.form.replace('_', ' ')}",
-                amount=f"{supplement.servings_per_day:g} x/day",
-                magnesium_mg=supplement.elemental_mg_per_day,
-                per_day_mg=per_day,
-                share=None if total_mean == 0 else per_day / total_mean,
-                basis=supplement.derivation,
-                form=supplement.form,
-            )
+                "amount": f"{supplement.servings_per_day:g} x/day",
+                "magnesium_mg": supplement.elemental_mg_per_day,
+                "per_day_mg": per_day,
+                "share": None if total_mean == 0 else per_day / total_mean,
+                "basis": supplement.derivation,
+                "form": supplement.form,
+            }
         )
 
     # --- reference comparisons
@@ -484,7 +484,7 @@ def assess(
 
     ul = refs.ul_supplemental_mg
     max_supp = max(supp_by_day.values()) if supp_by_day else 0.0
-    exceeds = None if ul is None else max_supp > ul
+    exceeds = None if ul is None else bool(max_supp > ul)
     if exceeds:
         warnings.append(
             f"Supplemental magnesium reaches {max_supp:.0f} mg on a day, over the "
@@ -492,12 +492,12 @@ def assess(
             "is osmotic diarrhoea; food magnesium never counts toward it)."
         )
     # Say which UL applies where none is set, or where another authority's is used.
-    if intake.supplements and (ul is None or refs.ul_basis == "fallback"):
+    if supplements and (ul is None or refs.ul_basis == "fallback"):
         warnings.append(refs.ul_statement)
     if not refs.ul_verified:
         warnings.append(f"The upper limit for this group is unverified: {refs.ul_note}")
 
-    unknown = [s for _, s in intake.foods if s.magnesium_mg is None]
+    unknown = [s for _, s in foods if s.magnesium_mg is None]
     if unknown:
         names = "; ".join(sorted({s.food.description for s in unknown}))
         warnings.append(
@@ -525,33 +525,53 @@ def assess(
         keys.append("older_age")
     risks = tuple(risk_factor(k) for k in keys)
 
-    return Assessment(
-        person=person,
-        framework=refs.framework,
-        life_stage=refs.life_stage,
-        n_days=n,
-        daily=daily,
-        food_mg=food_mean,
-        supplemental_mg=supp_mean,
-        total_mg=total_mean,
-        target_mg=target,
-        target_kind=refs.target_kind,
-        percent_of_target=percent,
-        ear_mg=refs.ear_mg,
-        probability_adequate=probability,
-        sd_within_mg=sd_within,
-        sd_within_note=sd_note,
-        confidence_above_ai=confidence_ai,
-        ul_supplemental_mg=ul,
-        max_daily_supplemental_mg=max_supp,
-        exceeds_ul=exceeds,
-        conclusion=conclusion,
-        effective_mg=effective,
-        items=tuple(items),
-        warnings=tuple(warnings),
-        references=refs,
-        risk_factors=risks,
+    # Every value below was computed here from checked inputs, each of the type
+    # validation would give it: validating the assessment again cost more than computing it.
+    return computed(
+        Assessment,
+        {
+            "person": person,
+            "framework": refs.framework,
+            "life_stage": refs.life_stage,
+            "n_days": n,
+            "daily": _tuple_of(DayTotal).validate_python(daily),
+            "food_mg": mg_per_day(food_mean),
+            "supplemental_mg": mg_per_day(supp_mean),
+            "total_mg": mg_per_day(total_mean),
+            "target_mg": _optional_mg(target),
+            "target_kind": refs.target_kind,
+            "percent_of_target": _optional_float(percent),
+            "ear_mg": _optional_mg(refs.ear_mg),
+            "probability_adequate": _optional_float(probability),
+            "sd_within_mg": mg_per_day(sd_within),
+            "sd_within_note": sd_note,
+            "confidence_above_ai": _optional_float(confidence_ai),
+            "ul_supplemental_mg": _optional_mg(ul),
+            "max_daily_supplemental_mg": mg_per_day(max_supp),
+            "exceeds_ul": exceeds,
+            "conclusion": conclusion,
+            "effective_mg": effective,
+            "items": _tuple_of(ItemContribution).validate_python(items),
+            "warnings": tuple(warnings),
+            "references": refs,
+            "risk_factors": risks,
+        },
     )
+
+
+@cache
+def _tuple_of(model: type[ValueModel]) -> TypeAdapter[tuple[Any, ...]]:
+    """A validator of a list of dicts into a tuple of `model`, built on first use: one
+    call validates them all."""
+    return TypeAdapter(tuple[model, ...])  # type: ignore[valid-type]
+
+
+def _optional_mg(value: float | None) -> Any:
+    return None if value is None else mg_per_day(value)
+
+
+def _optional_float(value: float | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def _ear_conclusion(z: float, probability: float, n: int) -> str:

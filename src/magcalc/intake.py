@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
@@ -39,6 +40,8 @@ from magcalc.foods import FoodLike, Serving, Servings, serving, servings
 from magcalc.supplements import Supplement, get_form, parse_label
 
 __all__ = ["FoodEntry", "Intake", "SupplementEntry", "check_serving", "check_supplement"]
+
+_FLOAT_MAX = sys.float_info.max
 
 
 def _food_day(day: Any) -> Day:
@@ -242,12 +245,9 @@ class Intake(InputModel):
     @property
     def days(self) -> list[Day]:
         """Recorded days in the order first seen (days with foods or dated supplements)."""
-        seen: dict[Day, None] = {}
-        for entry in self.food_entries:
-            seen.setdefault(entry.day, None)
-        for s_entry in self.supplement_entries:
-            if s_entry.day is not None:
-                seen.setdefault(s_entry.day, None)
+        # dict.fromkeys keeps each key where it was first seen.
+        seen: dict[Day, None] = dict.fromkeys([e.day for e in self.food_entries])
+        seen.update(dict.fromkeys([e.day for e in self.supplement_entries if e.day is not None]))
         if not seen and self.supplement_entries:
             seen[1] = None
         return list(seen)
@@ -497,6 +497,10 @@ def check_serving(item: Any) -> None:
     """
     if not isinstance(item, Serving):
         raise InputError(f"expected a Serving, not {type(item).__name__}", field="item")
+    # Fast path for what constructors make: assess() checks every entry on every call.
+    grams, magnesium = getattr(item, "grams", None), getattr(item, "magnesium_mg", None)
+    if _plain_non_negative(grams) and (magnesium is None or _plain_non_negative(magnesium)):
+        return
     for field in ("grams", "magnesium_mg"):
         value = getattr(item, field, None)
         if value is None and field == "magnesium_mg":
@@ -512,3 +516,8 @@ def check_serving(item: Any) -> None:
 
 def _non_negative(value: Any) -> bool:
     return finite(value) and float(value) >= 0
+
+
+def _plain_non_negative(value: Any) -> bool:
+    """A float (not a subclass) that is finite and non-negative: NaN fails the comparison."""
+    return type(value) is float and 0.0 <= value <= _FLOAT_MAX
