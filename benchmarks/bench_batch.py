@@ -261,6 +261,12 @@ def fresh(card: Scorecard, look: bd.Lookup, quick: bool) -> None:
                 f"  {n_rows:>9,} rows {amounts:<9}  {fmt_seconds(seconds)}  "
                 f"(wall {fmt_seconds(wall)})  target <= {target} s {mark}"
             )
+            # The first process of a diary resolves its names and measures; later ones
+            # read them from the user cache (magcalc.batch._memo). Shown, not targeted.
+            print(
+                f"  {'':>9}  ... first of the {runs} processes {fmt_seconds(figures[0][0])} "
+                "(this diary's food names and measures not yet in the user cache)"
+            )
             if amounts == "grams":
                 with tempfile.TemporaryDirectory() as empty:
                     seconds, wall, _ = first_call(path, cache=empty)

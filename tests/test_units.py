@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given
@@ -87,6 +89,26 @@ def test_unit_factors_match_us_customary() -> None:
     assert unit_factor("ounce") == pytest.approx(28.349523125)
     assert unit_factor("cup") == pytest.approx(236.5882365)
     assert unit_factor("tablespoon") == pytest.approx(236.5882365 / 16)
+
+
+def test_unit_table_is_what_pint_computes() -> None:
+    """Every unit parse_amount gives is converted without pint, to pint's last bit."""
+    from magcalc import units
+
+    given = set(units.MASS_UNITS.values()) | set(units.VOLUME_UNITS.values())
+    assert given <= set(units._FACTORS)
+    for unit, value in units._FACTORS.items():
+        assert value == units.pint_factor(unit), unit
+    assert unit_factor("cubic_inch") == pytest.approx(16.387064)  # not in the table: pint
+
+
+def test_parsing_and_converting_amounts_does_not_import_pint() -> None:
+    code = (
+        "import sys; from magcalc.units import parse_amount, unit_factor\n"
+        "a = parse_amount('1 1/2 cups'); unit_factor(a.unit); parse_amount('3 oz').grams\n"
+        "assert 'pint' not in sys.modules, 'pint was imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_one_registry() -> None:

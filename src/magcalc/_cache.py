@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["cache_dir", "cached", "warn_once"]
+__all__ = ["cache_dir", "cached", "load_entry", "store_entry", "warn_once"]
 
 _warned: set[str] = set()
 _warn_lock = threading.Lock()
@@ -85,43 +85,44 @@ def cache_dir() -> Path | None:
     return Path(platformdirs.user_cache_dir("magcalc", appauthor=False))
 
 
-def cached(name: str, key: str, build: Callable[[], Any]) -> Any:
-    """
-    Load ``name``/``key`` from the cache, or build it and store it atomically.
+def _entry_path(folder: Path, name: str, key: str) -> Path:
+    return folder / name / f"{key}-py{sys.version_info[0]}{sys.version_info[1]}.marshal"
 
-    ``build`` must return plain containers (marshal can store them; like .pyc files,
-    the format belongs to this Python version, which is part of ``key``).
-    """
-    folder = cache_dir()
-    if folder is None:
-        return build()
-    path = folder / name / f"{key}-py{sys.version_info[0]}{sys.version_info[1]}.marshal"
+
+def _read(path: Path) -> tuple[Any, bool]:
+    """(value, True) for an entry that verifies; (None, False) when absent, odd or bad
+    (odd and bad ones with one warning)."""
     try:
         mode = path.stat().st_mode
     except OSError:
-        mode = None
-    if mode is not None and not stat.S_ISREG(mode):
+        return None, False
+    if not stat.S_ISREG(mode):
         # A FIFO, socket or device in its place is never opened (reading a FIFO blocks).
         warn_once(
             f"cache-odd:{path}",
             f"magcalc's cache entry {path} is not a regular file; it is left alone and the "
             "table is built without it. Remove it, or set MAGCALC_CACHE_DIR.",
         )
-        return build()
-    if mode is not None:
-        try:
-            data = path.read_bytes()
-        except OSError:
-            data = b""
-        value, ok = _verified(data)
-        if ok:
-            return value
+        return None, False
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = b""
+    value, ok = _verified(data)
+    if not ok:
         warn_once(
             f"cache-bad:{path}",
             f"magcalc's cache entry {path} does not verify (damaged or from another "
             "version); it is rebuilt from the bundled data.",
         )
-    value = build()
+    return value, ok
+
+
+def _write(folder: Path, path: Path, value: Any) -> None:
+    """Store ``value`` at ``path`` atomically; a folder that cannot be written only
+    costs speed (one warning)."""
+    if path.exists() and not path.is_file():
+        return  # an odd file is left alone (warned about when read)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".marshal")
@@ -139,4 +140,40 @@ def cached(name: str, key: str, build: Callable[[], Any]) -> Any:
             "without it, only slower to start. Set MAGCALC_CACHE_DIR to a writable folder "
             "or to 'off'.",
         )
+
+
+def cached(name: str, key: str, build: Callable[[], Any]) -> Any:
+    """
+    Load ``name``/``key`` from the cache, or build it and store it atomically.
+
+    ``build`` must return plain containers (marshal can store them; like .pyc files,
+    the format belongs to this Python version, which is part of ``key``).
+    """
+    folder = cache_dir()
+    if folder is None:
+        return build()
+    path = _entry_path(folder, name, key)
+    value, ok = _read(path)
+    if ok:
+        return value
+    if path.exists() and not path.is_file():
+        return build()
+    value = build()
+    _write(folder, path, value)
     return value
+
+
+def load_entry(name: str, key: str) -> Any:
+    """The value stored as ``name``/``key`` (see :func:`store_entry`), or None."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    value, ok = _read(_entry_path(folder, name, key))
+    return value if ok else None
+
+
+def store_entry(name: str, key: str, value: Any) -> None:
+    """Store plain containers as ``name``/``key``, atomically (replacing what was there)."""
+    folder = cache_dir()
+    if folder is not None:
+        _write(folder, _entry_path(folder, name, key), value)

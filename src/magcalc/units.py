@@ -37,6 +37,7 @@ __all__ = [
     "parse_amount",
     "parse_number",
     "per_day",
+    "pint_factor",
     "unit_factor",
 ]
 
@@ -151,13 +152,45 @@ def mg(value: float) -> pint.Quantity[Any]:
     return get_registry().Quantity(value, "mg")
 
 
+# Grams or millilitres per unit of every unit parse_amount gives, as pint computes them
+# from its definitions (NIST Handbook 44, Appendix C: the pound of 453.59237 g, the US
+# gallon of 231 cubic inches), to the last bit: amounts in these units are converted
+# without importing pint and building its registry (about 0.5 s on a first call).
+# tests/test_units.py checks each value against pint.
+_FACTORS: dict[str, float] = {
+    "gram": 1.0,
+    "kilogram": 1000.0,
+    "milligram": 0.001,
+    "ounce": 28.349523125000005,
+    "pound": 453.5923700000001,
+    "milliliter": 1.0,
+    "centiliter": 10.0,
+    "deciliter": 100.0,
+    "liter": 1000.0,
+    "teaspoon": 4.928921593749998,
+    "tablespoon": 14.786764781249996,
+    "fluid_ounce": 29.573529562499992,
+    "cup": 236.58823649999994,
+    "pint": 473.1764729999999,
+    "quart": 946.3529459999997,
+    "gallon": 3785.411783999999,
+}
+
+
 @lru_cache(maxsize=64)
 def unit_factor(unit: str) -> float:
     """
     Grams per ``unit`` for a mass unit, millilitres per ``unit`` for a volume.
 
-    Computed once per unit by pint and cached, so the hot path of batch
-    work does not go through pint for every row.
+    The units :func:`parse_amount` gives are read from a table of the values pint
+    computes (checked against pint by the tests), so converting them never imports
+    pint; any other unit is converted by pint once and cached.
+
+    References
+    ----------
+    .. [1] NIST, "Specifications, Tolerances, and Other Technical Requirements for
+       Weighing and Measuring Devices," Handbook 44, Appendix C (General Tables of
+       Units of Measurement).
 
     Examples
     --------
@@ -166,6 +199,14 @@ def unit_factor(unit: str) -> float:
     >>> round(unit_factor("cup"), 3)
     236.588
     """
+    known = _FACTORS.get(unit)
+    if known is not None:
+        return known
+    return pint_factor(unit)
+
+
+def pint_factor(unit: str) -> float:
+    """Grams (mass) or millilitres (volume) per ``unit``, computed by pint."""
     reg = get_registry()
     q = reg.Quantity(1.0, unit)
     target = "gram" if q.check("[mass]") else "milliliter"

@@ -33,7 +33,10 @@ distinct (amount, unit); a household measure is converted to grams once per dist
 (food, measure); the food table is read as arrays; people are matched to reference
 values once per life stage (ages placed in the stages' age bands with
 ``numpy.searchsorted``); and the sums are ``numpy.bincount`` over integer codes: no
-Python runs per diary row or per person.
+Python runs per diary row or per person. Food names and household measures a process
+resolved are kept in magcalc's cache folder (as digests, never as text), so the first
+call of a later process does not resolve them again; units are converted without
+importing pint.
 
 pandas is an optional extra (``pip install magcalc[pandas]``); Dask is another
 (``pip install magcalc[dask]``), and so is pyspark (``pip install magcalc[spark]``).
@@ -54,6 +57,7 @@ The modules, one topic each:
 - ``_days``: the day column (a day, every day, empty or bad).
 - ``_amounts``: a food row's amount, unit and grams cells read as numbers.
 - ``_foods``: food rows to magnesium, as serving() computes it.
+- ``_memo``: food names and measures resolved, kept across processes in the user cache.
 - ``_supplements``: supplement rows to elemental magnesium a day.
 - ``_tables``: the sums to the people table (IOM 2000 statistics) and the error table.
 - ``_cutpoint``: the per-group arithmetic of the EAR cut-point.

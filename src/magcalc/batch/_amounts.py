@@ -17,14 +17,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from magcalc._util import shown
-from magcalc.batch._columns import Factor
+from magcalc.batch._columns import Factor, cell_text, combine_codes, distinct_codes, value_codes
+from magcalc.batch._errorlog import ErrorLog, has_error, messages_of
 from magcalc.diary import diary_amount, diary_number, is_blank
 from magcalc.errors import AmountError, DiaryError, MagcalcError
 
 if TYPE_CHECKING:
     import numpy.typing as npt
 
-__all__ = ["CellError", "Spec", "amount_cells", "mass_factor", "numeric_pairs"]
+__all__ = ["AmountReader", "CellError", "Spec", "amount_cells", "mass_factor", "numeric_pairs"]
 
 
 @dataclass(frozen=True)
@@ -103,67 +104,86 @@ def amount_cells(
 
 def numeric_pairs(
     by_name: dict[str, Factor],
-    first: npt.NDArray[np.intp],
-    used_p: npt.NDArray[np.bool_],
+    used: npt.NDArray[np.bool_],
     label: Callable[[str], str],
     spec_id: Callable[[Spec], int],
-    value_p: npt.NDArray[np.float64],
-    spec_p: npt.NDArray[np.int64],
-) -> npt.NDArray[np.bool_]:
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
     """
-    Read the (amount, unit, grams) pairs that are plain numbers, as arrays: an amount in
-    grams (a number with no unit), grams in ``grams``, or a number beside a unit given
-    once per distinct unit. Fills ``value_p`` and ``spec_p`` there; returns where.
+    Read the rows whose (amount, unit, grams) cells are plain numbers, as arrays: an
+    amount in grams (a number with no unit), grams in ``grams``, or a number beside a
+    unit given once per distinct unit. Returns per row the value, the spec id (-1 where
+    not read) and where it was read.
 
     Only what reads exactly as :func:`amount_cells` would read it, with no error, is
     taken: a finite, non-negative number (not a bool). Anything else, and every value
     that :func:`amount_cells` would refuse, is left to it.
     """
-    fast = np.zeros(len(first), dtype=bool)
+    n = len(used)
+    value = np.full(n, math.nan)
+    spec = np.full(n, -1, dtype=np.int64)
+    fast = np.zeros(n, dtype=bool)
 
-    def blank(name: str) -> npt.NDArray[np.bool_]:
+    def blank(name: str) -> npt.NDArray[np.bool_] | None:
+        """Per row: the cell is empty (None: the column is absent, every cell empty)."""
         fac = by_name.get(name)
         if fac is None:
-            return np.ones(len(first), dtype=bool)
-        return fac.blank_u()[fac.codes[first]]
+            return None
+        if fac.is_numeric():
+            return fac.codes < 0  # numbers are never blank text
+        return fac.blank()
 
-    def number(name: str) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    def number(name: str) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]] | None:
         fac = by_name.get(name)
-        values = np.full(len(first), math.nan)
         if fac is None or not fac.is_numeric() or fac.index.dtype.kind == "b":
-            return values, np.zeros(len(first), dtype=bool)
-        per_u = np.append(np.asarray(fac.index.to_numpy(dtype=float, na_value=math.nan)), math.nan)
-        values = per_u[fac.codes[first]]
+            return None
+        per_value = np.asarray(fac.index.to_numpy(dtype=float, na_value=math.nan))
+        if fac.per_row and len(per_value) == n:
+            values = per_value  # one code per row and none missing: the column itself
+        else:
+            values = np.append(per_value, math.nan)[fac.codes]
         with np.errstate(invalid="ignore"):
             return values, np.isfinite(values) & (values >= 0)
 
+    def both(*masks: npt.NDArray[np.bool_] | None) -> npt.NDArray[np.bool_]:
+        out = used
+        for m in masks:
+            if m is not None:
+                out = out & m
+        return out
+
     no_amount, no_unit, no_grams = blank("amount"), blank("unit"), blank("grams")
-    amount, amount_ok = number("amount")
-    grams, grams_ok = number("grams")
+    amount, grams = number("amount"), number("grams")
     gram = spec_id(Spec("gram", "mass", ""))
-    for take, values in (
-        (used_p & amount_ok & no_unit & no_grams, amount),
-        (used_p & grams_ok & no_amount & no_unit, grams),
-    ):
-        value_p[take], spec_p[take], fast[take] = values[take], gram, True
+    if amount is not None:
+        take = both(amount[1], no_unit, no_grams)
+        if take is used or take.all():
+            value, fast = amount[0], take  # every row a number of grams: no copies
+            spec = np.full(n, gram, dtype=np.int64)
+        else:
+            value[take], spec[take], fast[take] = amount[0][take], gram, True
+    if grams is not None:
+        take = both(grams[1], no_amount, no_unit)
+        value = np.where(take, grams[0], value)
+        spec[take], fast = gram, fast | take
     unit = by_name.get("unit")
-    if unit is None:
-        return fast
+    if unit is None or amount is None:
+        return value, spec, fast
     # A number beside a unit: "0.5" + "cup" reads as "0.5 cup", the unit parsed once.
     # Within [1e-4, 1e15) the number is written without an exponent, so the text read
     # is the number itself.
     with np.errstate(invalid="ignore"):
-        plain = amount_ok & (amount >= 1e-4) & (amount < 1e15)
-    beside = used_p & plain & ~no_unit & no_grams
-    unit_codes = unit.codes[first]
+        plain = amount[1] & (amount[0] >= 1e-4) & (amount[0] < 1e15)
+    assert no_unit is not None
+    beside = both(plain, ~no_unit, no_grams)
     spec_u = np.full(len(unit.index) + 1, -1, dtype=np.int64)
-    for k in np.unique(unit_codes[beside]).tolist():
-        spec = _unit_spec(unit.uniques[k], label)
-        if spec is not None:
-            spec_u[k] = spec_id(spec)
-    take = beside & (spec_u[unit_codes] >= 0)
-    value_p[take], spec_p[take], fast[take] = amount[take], spec_u[unit_codes[take]], True
-    return fast
+    for k in np.unique(unit.codes[beside]).tolist():
+        found = _unit_spec(unit.uniques[k], label)
+        if found is not None:
+            spec_u[k] = spec_id(found)
+    take = beside & (spec_u[unit.codes] >= 0)
+    value = np.where(take, amount[0], value)
+    spec[take], fast = spec_u[unit.codes[take]], fast | take
+    return value, spec, fast
 
 
 def _unit_spec(unit: Any, label: Callable[[str], str]) -> Spec | None:
@@ -194,3 +214,89 @@ def mass_factor(unit: str) -> float:
 
         hit = _mass_factors[unit] = unit_factor(unit)
     return hit
+
+
+class AmountReader:
+    """
+    The food rows' amounts: specs by id, the amounts that are not plain numbers parsed
+    once per distinct (amount, unit, grams), and each row's amount as written (for
+    messages, made only for the rows that need one).
+
+    Amount ids group rows with the same amount: ``0..k-1`` for the ``k`` distinct
+    amounts parsed, ``k + row`` for a row read as a plain number.
+    """
+
+    def __init__(self, by_name: dict[str, Factor], n: int) -> None:
+        self.names, self.parts = list(by_name), list(by_name.values())
+        self.specs: list[Spec] = []
+        self._spec_ids: dict[Spec, int] = {}
+        self._pair = np.full(n, -1, dtype=np.intp)  # per row: its parsed amount, or -1
+        self._pair_text: list[str] = []
+        self._row_text: dict[int, str] = {}
+
+    def spec_id(self, spec: Spec) -> int:
+        """The id of ``spec`` (given the next one when new)."""
+        s = self._spec_ids.get(spec)
+        if s is None:
+            s = self._spec_ids[spec] = len(self.specs)
+            self.specs.append(spec)
+        return s
+
+    def read_others(
+        self,
+        rows: npt.NDArray[np.bool_],
+        value: npt.NDArray[np.float64],
+        spec: npt.NDArray[np.int64],
+        log: ErrorLog,
+        label: Callable[[str], str],
+    ) -> None:
+        """Parse the amounts of ``rows`` once per distinct (amount, unit, grams) into
+        ``value`` and ``spec``; log the ones that cannot be read."""
+        at = np.flatnonzero(rows)
+        if not len(at):
+            return
+        codes, first = distinct_codes(*combine_codes(*(value_codes(p, at) for p in self.parts)))
+        k = len(first)
+        value_k = np.full(k, math.nan)
+        spec_k = np.full(k, -1, dtype=np.int64)
+        err_k = np.empty(k, dtype=object)
+        col_k = np.empty(k, dtype=object)
+        for j, pos in enumerate(at[first].tolist()):
+            cells = {name: p.cell(pos) for name, p in zip(self.names, self.parts, strict=True)}
+            a, u, g = cells.get("amount"), cells.get("unit"), cells.get("grams")
+            self._pair_text.append(" ".join(cell_text(v) for v in (a, u, g) if not is_blank(v)))
+            try:
+                value_k[j], parsed, _, col_k[j] = amount_cells(a, u, g, label)
+            except CellError as err:
+                err_k[j], col_k[j] = err.error, err.column
+                continue
+            spec_k[j] = self.spec_id(parsed)
+        self._pair[at] = codes
+        value[at], spec[at] = value_k[codes], spec_k[codes]
+        failed = has_error(err_k)
+        if not failed.any():
+            return
+        pair_codes = np.zeros(len(value), dtype=np.intp)
+        pair_codes[at] = codes
+        text = np.asarray(self._pair_text, dtype=object)
+        messages = messages_of(err_k)
+        for column in sorted(set(col_k[failed].tolist())):
+            in_column = np.zeros(len(value), dtype=bool)
+            in_column[at[failed[codes] & (col_k[codes] == column)]] = True
+            log.add(in_column, column, pair_codes, text, messages, err_k)
+
+    def pair_ids(self, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.int64]:
+        """The amount ids of ``rows`` (equal for rows with the same amount)."""
+        pair = self._pair[rows].astype(np.int64)
+        return np.where(pair >= 0, pair, len(self._pair_text) + rows.astype(np.int64))
+
+    def text(self, row: int) -> str:
+        """The amount of ``row`` as written (its cells joined, as in the error table)."""
+        pair = int(self._pair[row])
+        if pair >= 0:
+            return self._pair_text[pair]
+        hit = self._row_text.get(row)
+        if hit is None:
+            cells = [p.cell(row) for p in self.parts]
+            hit = self._row_text[row] = " ".join(cell_text(v) for v in cells if not is_blank(v))
+        return hit

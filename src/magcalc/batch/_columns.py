@@ -79,6 +79,11 @@ class Factor:
         """``series`` factorised (None: a column of ``n`` missing cells)."""
         if series is None:
             return cls(np.full(n, -1, dtype=np.intp), pd.Index([], dtype=object))
+        dtype = series.dtype
+        if isinstance(dtype, np.dtype) and dtype.kind in "iu" and n:
+            direct = _int_factor(series.to_numpy(), n)
+            if direct is not None:
+                return direct
         missing = np.asarray(series.isna(), dtype=bool)
         if missing.sum() * 2 > n:
             # Mostly empty (supplement columns on food rows, ...): hash the rest only.
@@ -169,6 +174,16 @@ class Factor:
             out = np.asarray(self.per_value(cell_text, ""), dtype=object)
         self.__dict__["_text"] = out
         return out
+
+
+def _int_factor(values: npt.NDArray[Any], n: int) -> Factor | None:
+    """A column of numpy ints factorised by direct addressing when their range is small
+    (ids 1..N, days): several times faster than hashing. Distinct values ascending."""
+    low, high = int(values.min()), int(values.max())
+    if high - low >= max(4 * n, 1 << 20) or high >= 1 << 63:
+        return None
+    codes, keys = dense_codes(values.astype(np.int64) - low, high - low + 1)
+    return Factor(codes, pd.Index((keys + low).astype(values.dtype)))
 
 
 def numeric_column(series: pd.Series[Any]) -> bool:

@@ -53,12 +53,16 @@ def day_state(value: Any) -> tuple[DayState, Any]:
     return _STATES[state], day
 
 
-def day_series(values: npt.NDArray[np.object_]) -> pd.Series[Any]:
-    """Whole-number days as int64; a mix with labels as objects (int and str)."""
-    if all(isinstance(v, int) for v in values):
-        ints: pd.Series[Any] = pd.Series(np.asarray(values, dtype=np.int64), dtype="int64")
+def day_series(values: npt.NDArray[np.object_], codes: npt.NDArray[np.int64]) -> pd.Series[Any]:
+    """The days ``values[codes]``: whole-number days as int64; a mix with labels as
+    objects (int and str). Only the days used are looked at, once each."""
+    used = np.flatnonzero(np.bincount(codes, minlength=len(values)))
+    if all(isinstance(v, int) for v in values[used].tolist()):
+        per_day = np.zeros(len(values), dtype=np.int64)
+        per_day[used] = values[used].tolist()
+        ints: pd.Series[Any] = pd.Series(per_day[codes], dtype="int64")
         return ints
-    mixed: pd.Series[Any] = pd.Series(values, dtype=object)
+    mixed: pd.Series[Any] = pd.Series(values[codes], dtype=object)
     return mixed
 
 

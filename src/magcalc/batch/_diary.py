@@ -243,7 +243,7 @@ def sum_diary(diary: pd.DataFrame, prep: PreparedPeople, local: bool = False) ->
     days_frame = pd.DataFrame(
         {
             "person_id": prep.profiles["person_id"].take(pd_person).reset_index(drop=True),
-            "day": day_series(day_values[pd_day]),
+            "day": day_series(day_values, pd_day),
             "food_mg": food_day,
             "supplemental_mg": supp_day,
             "total_mg": food_day + supp_day,

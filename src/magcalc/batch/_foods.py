@@ -13,22 +13,18 @@ import math
 import threading
 import warnings
 from collections.abc import Callable, Hashable, Iterable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from magcalc.batch._amounts import CellError, Spec, amount_cells, mass_factor, numeric_pairs
-from magcalc.batch._columns import (
-    Factor,
-    cell_text,
-    combine_codes,
-    distinct_codes,
-    value_codes,
-)
+from magcalc.batch._amounts import AmountReader, Spec, mass_factor, numeric_pairs
+from magcalc.batch._columns import Factor, distinct_codes
 from magcalc.batch._errorlog import ErrorLog, has_error, messages_of
-from magcalc.diary import diary_food, is_blank
-from magcalc.errors import AmountError, MagcalcError, UnknownFoodError
+from magcalc.batch._memo import Memo
+from magcalc.diary import diary_food
+from magcalc.errors import AmountError, MagcalcError, MatchWarning, UnknownFoodError
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -38,13 +34,16 @@ if TYPE_CHECKING:
 __all__ = ["food_magnesium"]
 
 _text_foods: dict[str, str | MagcalcError] = {}
+# Names that matched a food only in part: name -> the food's description.
+_weak: dict[str, str] = {}
 _text_foods_lock = threading.Lock()
 _TEXT_CACHE_SIZE = 100_000
 
 
-def _resolve_row(table: FoodTable, value: Any) -> int:
+def _resolve_row(table: FoodTable, value: Any, stored: Memo | None = None) -> int:
     """The food table's row of a cell (FDC id, NDB number or text); free text is cached
-    per process. Ids are looked up without building the Food."""
+    per process (and in ``stored``, across processes). Ids are looked up without
+    building the Food."""
     if isinstance(value, (np.integer, int)) and not isinstance(value, (bool, np.bool_)):
         key: int | str = int(value)
     elif isinstance(value, (float, np.floating)):
@@ -59,14 +58,28 @@ def _resolve_row(table: FoodTable, value: Any) -> int:
         text = diary_food(value.strip())  # an id with digits that are not 0-9 is refused
         if text and not text.isdigit():
             hit = _text_foods.get(text)
+            if hit is None and stored is not None:
+                hit = stored.food(text)
+                if hit is not None and table.row_of(hit) is None:  # pragma: no cover
+                    hit = None  # the key names the table's data, so never happens
             if hit is None:
+                from magcalc.foods.entries import parse_entry
+
                 try:
-                    hit = table.resolve(text).key
+                    found, match, _ = table.match(parse_entry(text), warn=False, notes=False)
                 except UnknownFoodError as err:
                     hit = err
+                else:
+                    hit = found.key
+                    if match.quality == "weak":
+                        # Said once per call (_warn_weak); never kept across processes.
+                        _weak[value.strip()] = found.description
+                    elif stored is not None:
+                        stored.add_food(text, hit)
                 with _text_foods_lock:
                     if len(_text_foods) >= _TEXT_CACHE_SIZE:
                         _text_foods.clear()
+                        _weak.clear()
                     _text_foods[text] = hit
             if isinstance(hit, MagcalcError):
                 raise hit
@@ -117,166 +130,173 @@ def food_magnesium(
     n = len(food.codes)
     # --- foods: each distinct value resolved once, to a row of the food table
     table = FoodTable.default()
+    memo = Memo(table)  # what earlier processes resolved
+    food_dense, rows_of = _food_rows(table, food, food_rows, log, label, memo)
+    food_rows_of = np.asarray(rows_of, dtype=np.intp)
+
+    # --- amounts: plain numbers (grams, or a number beside a unit) read row by row as
+    # arrays, with no hashing of every distinct gram amount; the other amounts parsed
+    # once per distinct (amount, unit, grams).
+    by_name: dict[str, Factor] = {c: factor(c) for c in ("amount", "unit", "grams") if c in cols}
+    if not by_name:
+        by_name = {"amount": factor("amount")}
+    amounts = AmountReader(by_name, n)
+    value_r, spec_r, fast = numeric_pairs(by_name, food_rows, label, amounts.spec_id)
+    amounts.read_others(food_rows & ~fast, value_r, spec_r, log, label)
+
+    # --- magnesium per row: grams = ((value * a) / b) * c, with (a, b, c) once per unit
+    # for masses and once per distinct (food, measure) for the others.
+    where = np.flatnonzero(food_rows & ~log.bad)
+    mg = np.full(n, math.nan)
+    known = np.zeros(n, dtype=bool)
+    if not len(where):
+        memo.save()
+        return mg, known
+    d_r = food_dense[where]
+    s_r = spec_r[where]
+    spec_list = amounts.specs
+    is_mass = np.asarray([s.kind == "mass" for s in spec_list], dtype=bool)
+    mass_a = np.asarray(
+        [mass_factor(s.unit) if s.kind == "mass" else 1.0 for s in spec_list], dtype=float
+    )
+    value_w = value_r[where]
+    with np.errstate(over="ignore", invalid="ignore"):
+        if is_mass.all():
+            # ((value * a) / 1) * 1 is value * a exactly; value itself for grams.
+            grams_r = value_w if (mass_a == 1.0).all() else value_w * mass_a[s_r]
+            bad_ds = np.zeros(0, dtype=bool)
+            ds_codes = np.zeros(0, dtype=np.intp)
+            other = np.zeros(0, dtype=np.intp)
+        else:
+            other = np.flatnonzero(~is_mass[s_r])
+            grams_r = value_w * mass_a[s_r]
+            ds_codes, abc, bad_ds = _measure_factors(
+                table, rows_of, d_r[other], s_r[other], spec_list, amounts, where[other], memo
+            )
+            grams_r[other] = ((value_w[other] * abc[ds_codes, 0]) / abc[ds_codes, 1]) * abc[
+                ds_codes, 2
+            ]
+        raw = _magnesium_per_100g(table)[food_rows_of[d_r]] * grams_r / 100.0
+    memo.save()
+    mg_r = _round10(raw)
+    err_r = np.empty(len(where), dtype=object)
+    # A measure the food has no portion for: the message once per (food, amount).
+    failed_ds = other[bad_ds[ds_codes]]
+
+    def pair_ids(local: npt.NDArray[np.intp]) -> npt.NDArray[np.int64]:
+        return amounts.pair_ids(where[local])
+
+    for group in _by_combo(d_r, pair_ids, failed_ds):
+        first = int(group[0])
+        text = amounts.text(int(where[first]))
+        food_model = table.food_at(rows_of[int(d_r[first])])
+        try:
+            _portion_factors(food_model, spec_list[int(s_r[first])], text)
+        except MagcalcError as err:
+            err_r[group] = err
+    # As serving(): an amount too large to compute with is an error ...
+    with np.errstate(invalid="ignore"):
+        huge = np.flatnonzero(~np.isfinite(grams_r) | np.isinf(mg_r))
+    if len(huge):
+        huge = huge[~has_error(err_r[huge])]
+    for group in _by_combo(d_r, pair_ids, huge):
+        first = int(group[0])
+        err_r[group] = AmountError(
+            f"amount {amounts.text(int(where[first]))!r} of "
+            f"{table.descriptions[rows_of[int(d_r[first])]]!r} is too large to "
+            "compute with; give a real serving such as '100 g' or '1 cup'"
+        )
+    # ... and a serving over the plausible maximum is used, with one warning for all rows.
+    _warn_heavy(grams_r, where, amounts)
+    if len(failed_ds) or len(huge):
+        failed_local = has_error(err_r)
+        at = where[failed_local]
+        log.add_at(
+            at,
+            label("amount"),
+            np.asarray([amounts.text(int(i)) for i in at.tolist()], dtype=object),
+            messages_of(err_r[failed_local]),
+            err_r[failed_local],
+        )
+        ok = ~failed_local
+    else:
+        ok = None
+    mg[where] = mg_r
+    known[where] = ~np.isnan(mg_r) if ok is None else ~np.isnan(mg_r) & ok
+    return mg, known
+
+
+def _food_rows(
+    table: FoodTable,
+    food: Factor,
+    food_rows: npt.NDArray[np.bool_],
+    log: ErrorLog,
+    label: Callable[[str], str],
+    memo: Memo,
+) -> tuple[npt.NDArray[np.int64], list[int]]:
+    """Per row the dense code of its food (-1: none or unknown; logged), and per dense
+    code the row of the food table. Each distinct cell is resolved once."""
     used = np.zeros(len(food.index) + 1, dtype=bool)
     used[food.codes[food_rows]] = True
     err_u = np.empty(len(food.index) + 1, dtype=object)
     dense_u = np.full(len(food.index) + 1, -1, dtype=np.int64)
     dense: dict[int, int] = {}
     rows_of: list[int] = []  # dense food code -> row of the food table
+    uniques = food.uniques
+    seen = _cell_rows(table)
     for k in np.flatnonzero(used[:-1]).tolist():
-        try:
-            i = _resolve_row(table, food.uniques[k])
-        except MagcalcError as err:
-            err_u[k] = err
-            continue
+        value = uniques[k]
+        # Text cells (ids and names) are memoised per process: the table is immutable.
+        i = seen.get(value) if type(value) is str else None
+        if i is None:
+            try:
+                i = _resolve_row(table, value, memo)
+            except MagcalcError as err:
+                err_u[k] = err
+                continue
+            if type(value) is str:
+                _remember(seen, value, i)
         d = dense.get(i)
         if d is None:
             d = dense[i] = len(rows_of)
             rows_of.append(i)
         dense_u[k] = d
-    log.add(
-        food_rows & has_error(err_u)[food.codes],
-        label("food"),
-        food.codes,
-        food.text,
-        messages_of(err_u),
-        err_u,
-    )
-    food_dense = dense_u[food.codes]
-    food_rows_of = np.asarray(rows_of, dtype=np.intp)
+    _warn_weak(uniques[k] for k in np.flatnonzero(used[:-1]).tolist())
+    bad_u = has_error(err_u)
+    if bad_u.any():
+        log.add(
+            food_rows & bad_u[food.codes], label("food"), food.codes, food.text,
+            messages_of(err_u), err_u,
+        )  # fmt: skip
+    return dense_u[food.codes], rows_of
 
-    # --- amounts: each distinct (amount, unit, grams) read once: plain numbers (grams,
-    # or a number beside a unit) as arrays, anything else parsed value by value.
-    by_name: dict[str, Factor] = {c: factor(c) for c in ("amount", "unit", "grams") if c in cols}
-    if not by_name:
-        by_name = {"amount": factor("amount")}
-    parts, names = list(by_name.values()), list(by_name)
-    specs: dict[Spec, int] = {}
-    spec_list: list[Spec] = []
 
-    def spec_id(spec: Spec) -> int:
-        s = specs.get(spec)
-        if s is None:
-            s = specs[spec] = len(spec_list)
-            spec_list.append(spec)
-        return s
-
-    # Plain numbers row by row, as arrays (no hashing of every distinct gram amount) ...
-    value_r = np.full(n, math.nan)
-    spec_r = np.full(n, -1, dtype=np.int64)
-    rows = np.arange(n, dtype=np.intp)
-    fast = numeric_pairs(by_name, rows, food_rows, label, spec_id, value_r, spec_r)
-    # ... and the other amounts once per distinct (amount, unit, grams). Amount ids: the
-    # k distinct others, then one per row (k + row).
-    slow_rows = np.flatnonzero(food_rows & ~fast)
-    sub_codes, sub_first = distinct_codes(
-        *combine_codes(*(value_codes(p, slow_rows) for p in parts))
-    )
-    k = len(sub_first)
-    n_pairs = k + n
-    pair_codes = k + rows
-    pair_codes[slow_rows] = sub_codes
-    pair_first = np.concatenate([slow_rows[sub_first], rows]).astype(np.intp)
-    value_p = np.concatenate([np.full(k, math.nan), value_r])
-    spec_p = np.concatenate([np.full(k, -1, dtype=np.int64), spec_r])
-    err_p = np.empty(n_pairs, dtype=object)
-    col_p = np.empty(n_pairs, dtype=object)  # set for every amount read one by one
-    text_p = np.empty(n_pairs, dtype=object)  # filled where needed (messages)
-
-    def texts(js: Iterable[int]) -> None:
-        """The amount as written, for the pairs ``js`` that do not have it yet."""
-        for j in js:
-            if text_p[j] is None:
-                pos = int(pair_first[j])
-                cells = [p.cell(pos) for p in parts]
-                text_p[j] = " ".join(cell_text(v) for v in cells if not is_blank(v))
-
-    for j in range(k):
-        pos = int(pair_first[j])
-        cells = {name: p.cell(pos) for name, p in zip(names, parts, strict=True)}
-        a, u, g = cells.get("amount"), cells.get("unit"), cells.get("grams")
-        text_p[j] = " ".join(cell_text(v) for v in (a, u, g) if not is_blank(v))
-        try:
-            value, spec, _, col_p[j] = amount_cells(a, u, g, label)
-        except CellError as err:
-            err_p[j], col_p[j] = err.error, err.column
-            continue
-        value_p[j], spec_p[j] = value, spec_id(spec)
-    amount_bad = food_rows & has_error(err_p)[pair_codes]
-    bad_rows = np.flatnonzero(amount_bad)
-    for column in sorted(set(col_p[has_error(err_p)].tolist())):
-        in_column = np.zeros(n, dtype=bool)
-        in_column[bad_rows[col_p[pair_codes[bad_rows]] == column]] = True
-        log.add(in_column, column, pair_codes, text_p, messages_of(err_p), err_p)
-
-    # --- magnesium per row: grams = ((value * a) / b) * c, with (a, b, c) once per
-    # distinct (food, measure): per unit for masses, per (food, measure) for the others.
-    mg = np.full(n, math.nan)
-    known = np.zeros(n, dtype=bool)
-    where = np.flatnonzero(food_rows & ~log.bad)
-    if not len(where):
-        return mg, known
-    d_r = food_dense[where]
-    p_r = pair_codes[where]
-    s_r = spec_p[p_r]
-    width = max(len(spec_list), 1)
-    ds_codes, ds_first = distinct_codes(d_r * width + s_r, max(len(rows_of), 1) * width)
-    abc = np.ones((len(ds_first), 3))
-    bad_ds = np.zeros(len(ds_first), dtype=bool)
-    for j, local in enumerate(ds_first.tolist()):
-        spec = spec_list[int(s_r[local])]
-        if spec.kind == "mass":
-            abc[j] = mass_factor(spec.unit), 1.0, 1.0
-            continue
-        texts([int(p_r[local])])
+def _measure_factors(
+    table: FoodTable,
+    rows_of: list[int],
+    d_r: npt.NDArray[np.int64],
+    s_r: npt.NDArray[np.int64],
+    specs: list[Spec],
+    amounts: AmountReader,
+    rows: npt.NDArray[np.intp],
+    memo: Memo,
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """(a, b, c) of volumes and measures once per distinct (food, measure): per entry its
+    code, per code the factors and whether the food has no such portion."""
+    width = max(len(specs), 1)
+    codes, first = distinct_codes(d_r * width + s_r, max(len(rows_of), 1) * width)
+    abc = np.ones((len(first), 3))
+    bad = np.zeros(len(first), dtype=bool)
+    for j, local in enumerate(first.tolist()):
+        spec = specs[int(s_r[local])]
+        row = int(rows[local])
         try:
             abc[j] = _factors(
-                table.food_at(rows_of[int(d_r[local])]), spec, str(text_p[p_r[local]])
+                table, rows_of[int(d_r[local])], spec, partial(amounts.text, row), memo
             )
         except MagcalcError:
-            bad_ds[j] = True
-    # The same arithmetic, in the same order, as magcalc.foods.serving.
-    a, b, c = abc[ds_codes, 0], abc[ds_codes, 1], abc[ds_codes, 2]
-    with np.errstate(over="ignore", invalid="ignore"):
-        grams_r = ((value_p[p_r] * a) / b) * c
-        raw = _magnesium_per_100g(table)[food_rows_of[d_r]] * grams_r / 100.0
-    mg_r = _round10(raw)
-    err_r = np.empty(len(where), dtype=object)
-    # A measure the food has no portion for: the message once per (food, amount).
-    failed_ds = np.flatnonzero(bad_ds[ds_codes])
-    for group in _by_combo(d_r, p_r, n_pairs, failed_ds):
-        first = int(group[0])
-        texts([int(p_r[first])])
-        food_model = table.food_at(rows_of[int(d_r[first])])
-        try:
-            _portion_factors(food_model, spec_list[int(s_r[first])], str(text_p[p_r[first]]))
-        except MagcalcError as err:
-            err_r[group] = err
-    # As serving(): an amount too large to compute with is an error ...
-    huge = np.flatnonzero((~np.isfinite(grams_r) | np.isinf(mg_r)) & ~has_error(err_r))
-    for group in _by_combo(d_r, p_r, n_pairs, huge):
-        first = int(group[0])
-        texts([int(p_r[first])])
-        err_r[group] = AmountError(
-            f"amount {text_p[p_r[first]]!r} of "
-            f"{table.descriptions[rows_of[int(d_r[first])]]!r} is too large to "
-            "compute with; give a real serving such as '100 g' or '1 cup'"
-        )
-    # ... and a serving over the plausible maximum is used, with one warning for all rows.
-    _warn_heavy(grams_r, p_r, texts, text_p)
-    failed_local = has_error(err_r)
-    at = where[failed_local]
-    texts(np.unique(pair_codes[at]).tolist())
-    log.add_at(
-        at,
-        label("amount"),
-        text_p[pair_codes[at]],
-        messages_of(err_r[failed_local]),
-        err_r[failed_local],
-    )
-    mg[where] = mg_r
-    known[where] = ~np.isnan(mg_r) & ~failed_local
-    return mg, known
+            bad[j] = True
+    return codes, abc, bad
 
 
 def _round10(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -285,75 +305,123 @@ def _round10(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     Values too large for ``x * 1e10`` are whole numbers in float64 already: kept as is.
     """
     with np.errstate(over="ignore", invalid="ignore"):
-        out: npt.NDArray[np.float64] = np.where(np.abs(x) < 1e290, np.round(x, 10), x)
+        out: npt.NDArray[np.float64] = np.round(x, 10)
+        big = np.abs(x) >= 1e290
+    if big.any():
+        out[big] = x[big]
     return out
 
 
 def _by_combo(
     d_r: npt.NDArray[np.int64],
-    p_r: npt.NDArray[np.intp],
-    n_pairs: int,
+    pair_ids: Callable[[npt.NDArray[np.intp]], npt.NDArray[np.int64]],
     rows: npt.NDArray[np.intp],
 ) -> list[npt.NDArray[np.intp]]:
     """``rows`` grouped by (food, amount), in (food, amount) order."""
     if not len(rows):
         return []
-    keys = d_r[rows].astype(np.int64) * n_pairs + p_r[rows]
+    pair = pair_ids(rows)
+    keys = d_r[rows].astype(np.int64) * (int(pair.max()) + 1) + pair
     order = np.argsort(keys, kind="stable")
     keys, rows = keys[order], rows[order]
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
     return np.split(rows, starts[1:])
 
 
-_per_100g: dict[int, tuple[FoodTable, npt.NDArray[np.float64]]] = {}
-_per_100g_lock = threading.Lock()
+class _TableCache:
+    """Per-process memos of one food table (immutable, so they never go stale)."""
+
+    def __init__(self, table: FoodTable) -> None:
+        self.table = table
+        self.lock = threading.Lock()
+        # The table's magnesium [mg/100 g] as an array (NaN: no value).
+        self.per_100g = np.asarray(
+            [math.nan if v is None else v for v in table.magnesium], dtype=np.float64
+        )
+        self.cell_rows: dict[str, int] = {}  # a food cell as given -> row of the table
+        # (row, measure) -> (a, b, c) of _portion_factors, or the error it raised
+        self.factors: dict[tuple[int, Spec], tuple[float, float, float] | MagcalcError] = {}
+
+
+_caches: dict[int, _TableCache] = {}
+_caches_lock = threading.Lock()
+_MEMO_SIZE = 500_000
+
+
+def _cache_of(table: FoodTable) -> _TableCache:
+    hit = _caches.get(id(table))
+    if hit is None or hit.table is not table:
+        with _caches_lock:
+            if len(_caches) > 8:
+                _caches.clear()
+            _caches[id(table)] = hit = _TableCache(table)
+    return hit
+
+
+def _cell_rows(table: FoodTable) -> dict[str, int]:
+    return _cache_of(table).cell_rows
+
+
+def _remember(memo: dict[str, int], value: str, row: int) -> None:
+    if len(memo) >= _MEMO_SIZE:
+        memo.clear()
+    memo[value] = row
 
 
 def _magnesium_per_100g(table: FoodTable) -> npt.NDArray[np.float64]:
     """The food table's magnesium [mg/100 g] as an array (NaN: no value), once per table."""
-    hit = _per_100g.get(id(table))
-    if hit is None or hit[0] is not table:
-        values = np.asarray(
-            [math.nan if v is None else v for v in table.magnesium], dtype=np.float64
-        )
-        with _per_100g_lock:
-            if len(_per_100g) > 8:
-                _per_100g.clear()
-            _per_100g[id(table)] = hit = (table, values)
-    return hit[1]
+    return _cache_of(table).per_100g
 
 
-_factor_cache: dict[tuple[str, Spec], tuple[float, float, float] | MagcalcError] = {}
-_factor_lock = threading.Lock()
-
-
-def _factors(food: Food, spec: Spec, text: str) -> tuple[float, float, float]:
-    """(a, b, c) of :func:`_portion_factors`, cached per process by (food, measure).
+def _factors(
+    table: FoodTable, row: int, spec: Spec, text: Callable[[], str], memo: Memo | None = None
+) -> tuple[float, float, float]:
+    """(a, b, c) of :func:`_portion_factors` for row ``row`` of the table, cached per
+    process by (row, measure); the Food is built only on a miss.
 
     The food table is immutable, so the cache is safe; on an error the message is made
-    again with ``text`` (the amount as written on the row).
+    again with ``text()`` (the amount as written on the row).
     """
-    key = (food.key, spec)
-    hit = _factor_cache.get(key)
+    cache = _cache_of(table)
+    key = (row, spec)
+    hit = cache.factors.get(key)
+    measure = (row, spec.unit, spec.kind, spec.qualifier)
+    if hit is None and memo is not None:
+        hit = memo.factors(measure)
     if hit is None:
         try:
-            hit = _portion_factors(food, spec, text)
+            hit = _portion_factors(table.food_at(row), spec, text())
         except MagcalcError as err:
             hit = err
-        with _factor_lock:
-            if len(_factor_cache) >= 500_000:
-                _factor_cache.clear()
-            _factor_cache[key] = hit
+        else:
+            if memo is not None:
+                memo.add_factors(measure, hit)
+        with cache.lock:
+            if len(cache.factors) >= _MEMO_SIZE:
+                cache.factors.clear()
+            cache.factors[key] = hit
     if isinstance(hit, MagcalcError):
-        return _portion_factors(food, spec, text)  # raises, naming this row's amount
+        # raises, naming this row's amount
+        return _portion_factors(table.food_at(row), spec, text())
     return hit
 
 
+def _warn_weak(values: Iterable[Any]) -> None:
+    """One MatchWarning for every food name of a call that matched a food only in part."""
+    weak = {v: _weak[k] for v in values if type(v) is str and (k := v.strip()) in _weak}
+    if not weak:
+        return
+    examples = "; ".join(f"{name!r} -> {food!r}" for name, food in list(weak.items())[:5])
+    warnings.warn(
+        f"{len(weak):,} food name(s) matched a USDA food only in part, e.g. {examples}; "
+        "check them, or give FDC ids or USDA descriptions. They are used as matched.",
+        MatchWarning,
+        stacklevel=6,  # the caller of assess_frame / assess_partition
+    )
+
+
 def _warn_heavy(
-    grams_r: npt.NDArray[np.float64],
-    p_r: npt.NDArray[np.intp],
-    texts: Callable[[Iterable[int]], None],
-    text_p: npt.NDArray[np.object_],
+    grams_r: npt.NDArray[np.float64], where: npt.NDArray[np.intp], amounts: AmountReader
 ) -> None:
     """One PlausibilityWarning for every food row over magcalc's plausible serving."""
     from magcalc import errors, foods
@@ -363,14 +431,19 @@ def _warn_heavy(
     if limit is None:
         return
     with np.errstate(invalid="ignore"):
-        heavy = np.flatnonzero(np.isfinite(grams_r) & (grams_r > limit))
+        heavy = np.flatnonzero(grams_r > limit)  # NaN compares False; inf is over
+        heavy = heavy[np.isfinite(grams_r[heavy])]
     if not len(heavy):
         return
     # Examples in row order, each amount once: as many as the message shows.
     quoted: dict[str, None] = {}
-    for j in dict.fromkeys(p_r[heavy].tolist()):
-        texts([j])
-        quoted[repr(text_p[j])] = None
+    rows = where[heavy]
+    seen: set[int] = set()
+    for pair, row in zip(amounts.pair_ids(rows).tolist(), rows.tolist(), strict=True):
+        if pair in seen:
+            continue
+        seen.add(pair)
+        quoted[repr(amounts.text(row))] = None
         if sum(len(t) + 2 for t in quoted) > 200:
             break
     examples = ", ".join(quoted)

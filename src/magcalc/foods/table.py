@@ -91,6 +91,9 @@ class FoodTable:
         self.synonyms: list[str] = []
         self._notes: list[str] = []
         self._release: list[str] = []
+        self.source_key: str | None = None
+        """sha256 of the bundled data and search code the table was loaded from (see
+        :func:`index_key`); None for a table read from other files."""
         # Repeated texts (groups, sources, releases) share one object: the shipped index
         # then stores each once.
         shared: dict[str, str] = {}
@@ -211,6 +214,7 @@ class FoodTable:
         table = cls.__new__(cls)
         for name, value in zip(cls._STATE, state, strict=False):
             setattr(table, name, value)
+        table.source_key = key
         table._finish()
         table.index.load_state(state[-1])
         return table
