@@ -129,19 +129,39 @@ def test_dask_raise_names_the_row_of_the_whole_input() -> None:
 
 
 def test_dask_on_distributed() -> None:
-    pytest.importorskip("dask.dataframe")
+    """Two worker processes: the prepared people, the partitions and a raised DiaryError
+    all cross a process boundary (pickled), as on any dask.distributed cluster."""
+    dd = pytest.importorskip("dask.dataframe")
     distributed = pytest.importorskip("distributed")
     diary, people = _dask_case()
     expected = batch.assess_frame(diary, people, errors="report")
-    import dask.dataframe as dd
-
+    bad = diary[diary["person_id"] != "p99"]  # one bad row left: 'zzqx', row 62
     with (
-        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True) as cluster,
-        distributed.Client(cluster) as client,
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster),
     ):
+        # No scheduler given: the active Client runs it.
         lazy = batch.assess_dask(
             dd.from_pandas(diary, npartitions=3, sort=False), people, errors="report"
         )
         got = lazy.compute()
-        assert client is not None
+        raising = batch.assess_dask(dd.from_pandas(bad, npartitions=3, sort=False), people)
+        with pytest.raises(DiaryError, match=r"^row 62: "):
+            raising.compute()
     same_result(got, expected)
+
+
+def test_days_are_placed_by_id_if_their_order_is_not_the_engines() -> None:
+    from magcalc.batch._tables import assess_rows
+    from magcalc.batch.dask import _day_positions
+
+    diary, people = _dask_case()
+    prepared = batch.prepare_people(people)
+    core, _, _ = assess_rows(diary, prepared, "report", local=True)
+    fast = _day_positions(prepared, core)
+    assert len(fast) == len(core.days)
+    # Rows in another order than the engine's: found by person id instead.
+    core.days = core.days.iloc[::-1].reset_index(drop=True)
+    np.testing.assert_array_equal(_day_positions(prepared, core), fast[::-1])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import sys
 from collections.abc import Iterator
@@ -19,6 +20,8 @@ import pytest
 
 from magcalc.batch import ROW_COLUMN, assess_frame
 from magcalc.errors import DiaryError, InputError, MissingDependencyError
+
+from .helpers import same_result
 
 HAS_PYSPARK = importlib.util.find_spec("pyspark") is not None
 HAS_JAVA = shutil.which("java") is not None or bool(os.environ.get("JAVA_HOME"))
@@ -129,6 +132,8 @@ def test_a_thousand_people_agree_with_assess_frame(spark: Any) -> None:
     want_days = expected.days.sort_values(["person_id", "day"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(days, want_days, check_dtype=False, rtol=1e-12)
     assert result.errors.count() == 0
+    # All three in one job: assess_frame's result itself, sorted and typed as it is.
+    same_result(result.compute(), expected)
 
 
 @needs_spark
@@ -172,6 +177,14 @@ def test_every_table_matches_with_bad_rows_reported(spark: Any) -> None:
     days = collected(result.days, ["person_id", "day"])
     want_days = expected.days.sort_values(["person_id", "day"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(days, want_days, check_dtype=False, rtol=1e-12)
+    # One job, rows renumbered from the partitions' counts: assess_frame's tables.
+    same_result(result.compute(), expected)
+    # Raised from compute(): the first bad row of the whole diary, as assess_frame does.
+    with pytest.raises(DiaryError) as raised:
+        assess_frame(diary, people.drop(index=3))  # without the bad people row
+    lazy = assess_spark(spark.createDataFrame(diary), people.drop(index=3), partitions=8)
+    with pytest.raises(DiaryError, match=f"^{re.escape(str(raised.value))}$"):
+        lazy.compute()
 
 
 @needs_spark
@@ -185,6 +198,7 @@ def test_row_numbers_given_in_the_row_column_are_reported(spark: Any) -> None:
     people = pd.DataFrame({"person_id": [1], "age": [40], "sex": ["male"]})
     result = assess_spark(spark.createDataFrame(diary), people, errors="report")
     assert [r["row"] for r in result.errors.collect()] == [102]
+    assert result.compute().errors["row"].tolist() == [102]
 
 
 @needs_spark

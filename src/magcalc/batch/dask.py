@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from magcalc.batch._days import day_order
+from magcalc.batch._diary import Core
 from magcalc.batch._errorlog import join_errors
 from magcalc.batch._inputs import ROW_COLUMN, ErrorsMode, check_mode, diary_labels
 from magcalc.batch._tables import assess_rows, people_dtypes, people_table
@@ -29,6 +30,12 @@ from magcalc.dri.values import DEFAULT_FRAMEWORK
 
 if TYPE_CHECKING:
     import numpy.typing as npt
+
+    # One partition assessed: days, people, errors, the people-table positions of its
+    # people and of its days' people.
+    _Part = tuple[
+        pd.DataFrame, pd.DataFrame, pd.DataFrame, npt.NDArray[np.int64], npt.NDArray[np.int64]
+    ]
 
 __all__ = ["DaskBatchResult", "assess_dask"]
 
@@ -50,20 +57,39 @@ def _offsets(lengths: Sequence[int]) -> npt.NDArray[np.int64]:
     )
 
 
+def _day_positions(prep: PreparedPeople, core: Core) -> npt.NDArray[np.int64]:
+    """The people-table position of each row of ``core.days``."""
+    # The days come grouped by person in the order of core.positions, n_days rows each;
+    # the ids are checked against that, so a change of order only costs the slow way.
+    at = np.repeat(
+        core.positions.astype(np.int64), np.asarray(core.per_person["n_days"], dtype=np.int64)
+    )
+    ids = core.days["person_id"].to_numpy(dtype=object)
+    if len(at) == len(ids) and bool(
+        np.all(prep.profiles["person_id"].to_numpy(dtype=object)[at] == ids)
+    ):
+        return at
+    keys = np.asarray([person_key(v) for v in ids.tolist()], dtype=object)
+    return find_people(prep, keys).astype(np.int64)
+
+
 def _assess_part(
     part: pd.DataFrame, prep: PreparedPeople, offsets: npt.NDArray[np.int64], mode: ErrorsMode
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, npt.NDArray[np.int64]]:
-    """One partition, assessed: (days, people, errors, positions of its people)."""
+) -> _Part:
+    """One partition, assessed: (days, people, errors, positions of its people, positions
+    of its days' people)."""
     if _PART_COLUMN in part.columns:
         part = part.assign(
             **{ROW_COLUMN: offsets[part[_PART_COLUMN].to_numpy(dtype=np.int64)] + part[ROW_COLUMN]}
         ).drop(columns=_PART_COLUMN)
     if ROW_COLUMN in part.columns:
+        # In input order, as assess_frame sums them: the same sums to the last bit.
         part = part.sort_values(ROW_COLUMN, kind="stable")
     core, diary_errors, _ = assess_rows(part, prep, mode, local=True)
     keep = (core.per_person["n_days"] > 0) | (core.per_person["rows_rejected"] > 0)
     present = core.positions[keep].astype(np.int64)
-    return core.days, people_table(core.prep, core, keep), diary_errors, present
+    people = people_table(core.prep, core, keep)
+    return core.days, people, diary_errors, present, _day_positions(prep, core)
 
 
 def _absent_people(prep: PreparedPeople, presents: Sequence[npt.NDArray[np.int64]]) -> pd.DataFrame:
@@ -219,7 +245,7 @@ def assess_dask(
     ddf = dd.from_delayed(tagged, meta=meta, verify_meta=False)
     if shuffle and diary.npartitions > 1:
         ddf = ddf.shuffle(diary_labels(diary._meta.columns)[0].get("person_id", "person_id"))
-    outs = [later(_assess_part, nout=4)(p, prep_task, offsets, mode) for p in ddf.to_delayed()]
+    outs = [later(_assess_part, nout=5)(p, prep_task, offsets, mode) for p in ddf.to_delayed()]
     absent = later(_absent_people)(prep_task, [o[3] for o in outs])
     days = dd.from_delayed([o[0] for o in outs], meta=partition_meta("days", prep))
     people_frame = dd.from_delayed(
@@ -237,36 +263,36 @@ def assess_dask(
 
 def _combine_parts(
     prep: PreparedPeople,
-    results: list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, npt.NDArray[np.int64]]],
+    results: list[_Part],
     mode: ErrorsMode,
 ) -> BatchResult:
     """The computed partitions put together into :func:`~magcalc.batch.assess_frame`'s result."""
-    empty = pd.DataFrame({"person_id": pd.Series([], dtype=object)})
-    base_core, _, _ = assess_rows(empty, prep, "report")
-    everyone = people_table(prep, base_core, np.ones(len(prep.profiles), dtype=bool))
-    valid_pos = np.flatnonzero(prep.profiles["valid"].to_numpy(dtype=bool))
-    # Replace the rows of people who have diary rows with their partition's results.
-    slot = np.full(len(prep.profiles), -1, dtype=np.int64)
-    slot[valid_pos] = np.arange(len(valid_pos))
-    frames = [everyone]
-    replaced = np.zeros(len(everyone), dtype=bool)
-    for _, people_part, _, present in results:
-        present_valid = present[prep.profiles["valid"].to_numpy(dtype=bool)[present]]
-        replaced[slot[present_valid]] = True
-        frames.append(people_part.assign(_slot=slot[present_valid]))
-    base = everyone[~replaced].assign(_slot=np.flatnonzero(~replaced))
-    people_frame = (
-        pd.concat([base, *frames[1:]], ignore_index=True)
-        .sort_values("_slot", kind="stable")
-        .drop(columns="_slot")
-        .reset_index(drop=True)
-    )
+    valid = prep.profiles["valid"].to_numpy(dtype=bool)
+    # Each valid person's row: from their partition, else assess_frame's with no rows.
+    present = np.zeros(len(valid), dtype=bool)
+    frames, places = [], []
+    for _, people_part, _, at, _ in results:
+        at_valid = at[valid[at]]
+        present[at_valid] = True
+        frames.append(people_part)
+        places.append(at_valid)
+    absent = valid & ~present
+
+    def no_rows() -> Core:
+        empty = pd.DataFrame({"person_id": pd.Series([], dtype=object)})
+        return assess_rows(empty, prep, "report")[0]
+
+    if absent.any() or not frames:
+        frames.append(people_table(prep, no_rows(), absent))
+        places.append(np.flatnonzero(absent))
+    order = np.argsort(np.concatenate(places), kind="stable")
+    people_frame = pd.concat(frames, ignore_index=True).take(order).reset_index(drop=True)
     people_frame = people_dtypes(people_frame[PEOPLE_COLUMNS])
     # Days: people-table order, then day order (as in assess_frame).
-    day_parts = [d for d, _, _, _ in results if len(d)]
+    day_parts = [(d, at) for d, _, _, _, at in results if len(d)]
     if day_parts:
-        days = pd.concat(day_parts, ignore_index=True)
-        keys = find_people(prep, np.asarray(days["person_id"].map(person_key), dtype=object))
+        days = pd.concat([d for d, _ in day_parts], ignore_index=True)
+        keys = np.concatenate([at for _, at in day_parts])
         day_codes, uniques = pd.factorize(days["day"])
         day_values: list[Any] = list(pd.Index(uniques).tolist())
         ranked = sorted(range(len(day_values)), key=lambda k: day_order(day_values[k]))
@@ -275,8 +301,8 @@ def _combine_parts(
         order = np.lexsort((rank[day_codes], keys))
         days = days.take(order).reset_index(drop=True)
     else:
-        days = base_core.days
-    errors = [e for _, _, e, _ in results]
+        days = no_rows().days
+    errors = [e for _, _, e, _, _ in results]
     diary_errors = join_errors(errors)
     if len(diary_errors):
         diary_errors = diary_errors.sort_values("row", kind="stable").reset_index(drop=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import pickle
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from magcalc.batch._inputs import ROW_COLUMN, ErrorsMode, Table, check_mode, diary_labels
-from magcalc.batch.frame import assess_frame, assess_partition, partition_meta
+from magcalc.batch.dask import _assess_part, _combine_parts
+from magcalc.batch.frame import BatchResult, assess_frame, assess_partition, partition_meta
 from magcalc.batch.people import PreparedPeople, prepare_people
 from magcalc.diary import EXACT_LIMIT, person_key
 from magcalc.dri.values import DEFAULT_FRAMEWORK
@@ -34,6 +36,7 @@ _SPACE = "[\\s\\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\
 _PERSON = "_magcalc_person"  # marker rows: a person's place in the no-diary-rows table
 _MG = ("food_mg", "supplemental_mg", "total_mg")
 _EXACT_LIMIT = float(EXACT_LIMIT)  # as person_key: larger floats are row errors, not ids
+_PLACE = (1 << 33) - 1  # monotonically_increasing_id: the row's place in its partition
 
 
 class SparkResult:
@@ -43,7 +46,7 @@ class SparkResult:
     Nothing is computed until an action (``show``, ``write``, ``toPandas``) runs on one
     of them, and each action computes only its own table; each table's plan is built
     the first time it is read. Rows are in no particular order; sort with ``orderBy``
-    where order matters.
+    where order matters. :meth:`compute` gets all three as pandas in one job.
 
     Attributes
     ----------
@@ -61,9 +64,25 @@ class SparkResult:
         The reference framework used.
     """
 
-    def __init__(self, build: Callable[[Table], Any], framework: str) -> None:
+    def __init__(
+        self, build: Callable[[Table], Any], framework: str, collect: Callable[[], BatchResult]
+    ) -> None:
         self._build = build
+        self._collect = collect
         self.framework = framework
+
+    def compute(self) -> BatchResult:
+        """
+        All three tables in one Spark job, collected to the driver: the
+        :class:`~magcalc.batch.BatchResult` of
+        ``assess_frame(diary.toPandas(), people, ...)``, sorted and typed as it is.
+
+        The diary is read and assessed once (the three lazy tables each do it again),
+        and each partition's results travel back whole, so everything must fit in the
+        driver's memory, as a ``toPandas`` of each table would. With ``errors="raise"``
+        the first bad row of the whole diary raises :class:`~magcalc.DiaryError` here.
+        """
+        return self._collect()
 
     @functools.cached_property
     def days(self) -> Any:
@@ -140,7 +159,7 @@ class _Shared:
     """What every task needs from the driver, broadcast once."""
 
     prep: PreparedPeople
-    base: pd.DataFrame  # every valid person with no diary rows (n_days 0), in order
+    base: pd.DataFrame | None  # every valid person with no diary rows (n_days 0), in order
 
 
 def _mapper(
@@ -172,7 +191,7 @@ def _mapper(
         # In input order, as assess_frame sees it (the first bad row raises first).
         part = part.sort_values(ROW_COLUMN, kind="stable")
         out = assess_partition(part, got.prep, errors=mode, table=table)
-        if marks is not None and len(marks):
+        if marks is not None and len(marks) and got.base is not None:
             # People of this partition with no diary rows get assess_frame's empty row.
             base = got.base.iloc[marks]
             base = base[~base["person_id"].isin(out["person_id"])]
@@ -181,6 +200,61 @@ def _mapper(
             yield _for_arrow(out, schema, types)
 
     return run
+
+
+def _collector(
+    shared: Callable[[], _Shared], key: str, numbered: bool
+) -> Callable[[Iterator[pd.DataFrame]], Iterator[pd.DataFrame]]:
+    """
+    The function ``mapInPandas`` runs for :meth:`SparkResult.compute`: the partition
+    assessed once (errors reported), its tables pickled in one cell. Unless the rows
+    were numbered, each row's ``monotonically_increasing_id`` tells its input partition
+    and place in it, and the partition sends the last place it saw of each input
+    partition: the largest over all of them is that partition's row count.
+    """
+
+    def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        parts = list(batches)
+        if not parts:
+            return
+        part = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        if not len(part):
+            return
+        part = part.drop(columns=key)
+        counts = None
+        if not numbered:
+            mark = part[ROW_COLUMN].to_numpy(dtype=np.int64) - 1
+            last = pd.Series(mark & _PLACE).groupby(mark >> 33).max()
+            counts = np.column_stack([last.index.to_numpy(), last.to_numpy() + 1])
+        found = _assess_part(part, shared().prep, np.zeros(0, dtype=np.int64), "report")
+        yield pd.DataFrame({"data": [pickle.dumps((found, counts))]})
+
+    return run
+
+
+def _gathered(
+    prep: PreparedPeople, found: list[Any], numbered: bool, mode: ErrorsMode
+) -> BatchResult:
+    """The partitions' tables put together as assess_frame's, rows renumbered."""
+    parts = [part for part, _ in found if part is not None]
+    if not numbered:
+        counts = [c for _, c in found if c is not None]
+        pairs = np.concatenate(counts) if counts else np.zeros((0, 2), dtype=np.int64)
+        lengths = np.zeros(int(pairs[:, 0].max()) + 1 if len(pairs) else 0, dtype=np.int64)
+        np.maximum.at(lengths, pairs[:, 0], pairs[:, 1])
+        offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+        for k, (days, people, errors, present, at) in enumerate(parts):
+            if len(errors):
+                mark = errors["row"].to_numpy(dtype=np.int64) - 1
+                row = offsets[mark >> 33] + (mark & _PLACE) + 1
+                parts[k] = (days, people, errors.assign(row=row), present, at)
+    result = _combine_parts(prep, parts, "report")
+    if mode == "raise":
+        bad = result.errors[result.errors["source"] == "diary"]
+        if len(bad):  # as assess_frame raises it: the first bad row, by row number
+            first = bad.iloc[0]
+            raise DiaryError(f"row {int(first['row'])}: {first['reason']}", field=first["column"])
+    return result
 
 
 def _text_id(functions: Any, types: Any, column: Any, dtype: Any) -> Any:
@@ -247,9 +321,10 @@ def assess_spark(
         :func:`~magcalc.batch.assess_frame` (case-insensitive). A column
         :data:`~magcalc.ROW_COLUMN` (long), if present, holds the row numbers to
         report; otherwise the rows are numbered in the diary's present order (which
-        must be deterministic, as a file read is): with ``errors="raise"`` that costs
-        one Spark job, run now, that counts the rows of each input partition; with
-        ``errors="report"`` the count runs only when ``.errors`` is computed.
+        must be deterministic, as a file read is): with ``errors="raise"`` the lazy
+        tables cost one Spark job, run when the first of them is read, that counts the
+        rows of each input partition; with ``errors="report"`` the count runs only when
+        ``.errors`` is computed; :meth:`SparkResult.compute` needs no count.
     people : pandas.DataFrame, PreparedPeople or pyspark.sql.DataFrame
         As in :func:`~magcalc.batch.assess_frame`; a Spark DataFrame is collected to the
         driver (one row per person: it is small beside the diary).
@@ -264,8 +339,10 @@ def assess_spark(
         Within-person SD of daily intake [mg/day] for the IOM 2000 probability;
         default per person from :func:`magcalc.dri.within_person_sd`.
     partitions : int, optional
-        How many partitions to repartition the diary into; default Spark's
-        (``spark.sql.shuffle.partitions``, which adaptive query execution may coalesce).
+        How many partitions to repartition the diary into; default as many as the diary
+        has now (a file read: one per split of up to 128 MB), and at least the
+        session's default parallelism, rather than ``spark.sql.shuffle.partitions``
+        (200, each a Python call: most of a small diary's time).
 
     Returns
     -------
@@ -273,7 +350,8 @@ def assess_spark(
         Lazy Spark DataFrames ``.days``, ``.people`` and ``.errors``; collected to
         pandas and sorted, each equals the same table of
         ``assess_frame(diary.toPandas(), people, ...)`` (``errors.person_id`` and
-        ``errors.value`` as text).
+        ``errors.value`` as text). ``.compute()`` gives that
+        :class:`~magcalc.batch.BatchResult` itself, in one Spark job.
 
     Raises
     ------
@@ -291,7 +369,8 @@ def assess_spark(
     -----
     Each table is a separate ``mapInPandas`` over the same repartitioned diary, so an
     action on one table does not compute the others; computing all three assesses the
-    diary three times (``persist()`` the diary first if it is expensive to read). Every
+    diary three times (``persist()`` the diary first if it is expensive to read), where
+    :meth:`SparkResult.compute` assesses it once, for results that fit on the driver. Every
     person's rows must fit in one partition's memory, as on Dask. People with no diary
     rows are emitted by the partition their id hashes to (one marker row per person is
     added to the diary for ``.people``), so no join is needed. The people table is
@@ -348,34 +427,54 @@ def assess_spark(
         )
     session = diary.sparkSession
     row_label = cols.get(ROW_COLUMN)
-    renumber = False
     if row_label is not None and row_label != ROW_COLUMN:
         diary = diary.withColumnRenamed(str(row_label), ROW_COLUMN)
-    elif row_label is None and mode == "raise":
-        # A raised message names its row: number the rows now (one counting job).
-        diary = _row_numbers(diary, functions, ROW_COLUMN)
-    elif row_label is None:
-        # Reported rows are renumbered afterwards, only when the errors are computed.
-        source = diary
-        diary = diary.withColumn(
+    # Without row numbers, each row gets the partition index times 2**33 plus its place
+    # in that partition, plus 1; the partitions' row counts make it a row number.
+    numbered = row_label is not None
+    source = diary
+    placed = (
+        diary
+        if numbered
+        else diary.withColumn(
             ROW_COLUMN, functions.monotonically_increasing_id() + functions.lit(1)
         )
-        renumber = True
+    )
     dtypes = {f.name: f.dataType for f in diary.schema.fields}
     pid = str(cols["person_id"])
     key = "_magcalc_partition_key"
     text = _text_id(functions, types, functions.col(f"`{pid}`"), dtypes[pid])
-    keyed = diary.withColumn(key, _partition_key(functions, text))
 
-    # Every valid person as assess_frame shows one with no diary rows.
+    def keyed_of(frame: Any) -> Any:
+        return frame.withColumn(key, _partition_key(functions, text))
+
+    @functools.cache
+    def keyed_rows() -> Any:
+        # The lazy tables' diary. A raised message names its row: with errors="raise"
+        # the rows are numbered first (one counting job, run when a table is first read).
+        if not numbered and mode == "raise":
+            return keyed_of(_row_numbers(source, functions, ROW_COLUMN))
+        return keyed_of(placed)
+
     valid = prep.profiles["valid"].to_numpy(dtype=bool)
-    everyone = assess_frame(pd.DataFrame({"person_id": pd.Series([], dtype=object)}), prep).people
-    shared = _Shared(prep, everyone)
-    try:
-        handle = session.sparkContext.broadcast(shared)
-        get: Callable[[], _Shared] = lambda: handle.value  # noqa: E731
-    except (AttributeError, NotImplementedError):  # Spark Connect: no SparkContext
-        get = lambda: shared  # noqa: E731
+
+    @functools.cache
+    def sent(with_base: bool) -> Callable[[], _Shared]:
+        # Broadcast when first needed; with every valid person as assess_frame shows one
+        # with no diary rows only for the lazy people table.
+        base = None
+        if with_base:
+            empty = pd.DataFrame({"person_id": pd.Series([], dtype=object)})
+            base = assess_frame(empty, prep).people
+        shared = _Shared(prep, base)
+        try:
+            handle = session.sparkContext.broadcast(shared)
+        except (AttributeError, NotImplementedError):  # Spark Connect: no SparkContext
+            return lambda: shared
+        return lambda: handle.value
+
+    if partitions is None:
+        partitions = _default_partitions(source, session)
 
     def spread(frame: Any) -> Any:
         return frame.repartition(partitions, key) if partitions else frame.repartition(key)
@@ -386,7 +485,8 @@ def assess_spark(
 
     def table(name: Table, frame: Any, text: tuple[str, ...] = ()) -> Any:
         schema = _schema(types, partition_meta(name, prep), text)
-        return spread(frame).mapInPandas(_mapper(get, name, mode, schema, key), schema=schema)
+        mapper = _mapper(sent(name == "people"), name, mode, schema, key)
+        return spread(frame).mapInPandas(mapper, schema=schema)
 
     def with_markers() -> Any:
         # One marker row per valid person, keyed as that person's diary rows are, so that
@@ -401,25 +501,43 @@ def assess_spark(
             ),
             "_id string, " + _PERSON + " long",
         )
-        return keyed.unionByName(
+        return keyed_rows().unionByName(
             markers.select(_partition_key(functions, functions.col("_id")).alias(key), _PERSON),
             allowMissingColumns=True,
         )
 
     def build(name: Table) -> Any:
         if name == "days":
-            return table("days", keyed, ("day",) if text_day else ())
+            return table("days", keyed_rows(), ("day",) if text_day else ())
         if name == "people":
             return table("people", with_markers())
-        diary_errors = table("errors", keyed, ("person_id", "value"))
-        if renumber:
+        diary_errors = table("errors", keyed_rows(), ("person_id", "value"))
+        if not numbered and mode == "report":
             window = importlib.import_module("pyspark.sql.window").Window
             diary_errors = _numbered_errors(diary_errors, source, functions, window)
         schema = _schema(types, partition_meta("errors", prep), ("person_id", "value"))
         people_errors = session.createDataFrame(_for_arrow(prep.errors, schema, types), schema)
         return people_errors.unionByName(diary_errors)
 
-    return SparkResult(build, prep.framework)
+    def collect() -> BatchResult:
+        # One job: the diary assessed once, every partition's three tables sent back
+        # whole (pickled).
+        frame = keyed_of(placed)
+        collector = _collector(sent(False), key, numbered)
+        mapped = spread(frame).mapInPandas(collector, schema="data binary")
+        found = [pickle.loads(row["data"]) for row in mapped.collect()]
+        return _gathered(prep, found, numbered, mode)
+
+    return SparkResult(build, prep.framework, collect)
+
+
+def _default_partitions(diary: Any, session: Any) -> int | None:
+    """The diary's partitions, at least the default parallelism; None (Spark's choice)
+    where the session cannot tell (Spark Connect has no RDDs or SparkContext)."""
+    try:
+        return max(int(diary.rdd.getNumPartitions()), int(session.sparkContext.defaultParallelism))
+    except (AttributeError, NotImplementedError):  # Spark Connect
+        return None
 
 
 def _row_numbers(diary: Any, functions: Any, row_column: str) -> Any:
