@@ -24,7 +24,8 @@ from magcalc._util import (
 @pytest.mark.parametrize(
     ("word", "one"),
     [("leaves", "leaf"), ("halves", "half"), ("berries", "berry"), ("peaches", "peach"),
-     ("tomatoes", "tomato"), ("slices", "slice"), ("hummus", "hummus"), ("glass", "glass")],
+     ("tomatoes", "tomato"), ("slices", "slice"), ("hummus", "hummus"), ("glass", "glass"),
+     ("cookies", "cookie"), ("brownies", "brownie"), ("chilies", "chili"), ("patties", "patty")],
 )  # fmt: skip
 def test_singular(word: str, one: str) -> None:
     assert singular(word) == one

@@ -30,7 +30,21 @@ T = TypeVar("T")
 #: Day labels that mean every recorded day ("all", "every", "daily").
 EVERY_DAY_WORDS = ("all", "every", "daily")
 
-_IRREGULAR = {"leaves": "leaf", "halves": "half", "loaves": "loaf", "knives": "knife"}
+_IRREGULAR = {
+    "leaves": "leaf",
+    "halves": "half",
+    "loaves": "loaf",
+    "knives": "knife",
+    "chilies": "chili",
+    "chillies": "chilli",
+}
+# Plurals in -ies of words that end in -ie, not -y ("cookies" is not "cooky").
+_IE_WORDS = frozenset(
+    {
+        "brownie", "calorie", "cookie", "crunchie", "hoagie", "krispie", "munchie",
+        "sandie", "smartie", "smoothie", "veggie", "wheatie", "goodie", "zombie",
+    }
+)  # fmt: skip
 
 
 def singular(word: str) -> str:
@@ -41,13 +55,13 @@ def singular(word: str) -> str:
 
     Examples
     --------
-    >>> [singular(w) for w in ("leaves", "berries", "peaches", "tomatoes", "cups", "hummus")]
-    ['leaf', 'berry', 'peach', 'tomato', 'cup', 'hummus']
+    >>> [singular(w) for w in ("leaves", "berries", "cookies", "tomatoes", "cups", "hummus")]
+    ['leaf', 'berry', 'cookie', 'tomato', 'cup', 'hummus']
     """
     if word in _IRREGULAR:
         return _IRREGULAR[word]
     if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
+        return word[:-1] if word[:-1] in _IE_WORDS else word[:-3] + "y"
     if len(word) > 4 and word.endswith(("ches", "shes", "xes", "sses", "oes")):
         return word[:-2]
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):

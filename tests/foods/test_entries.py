@@ -130,3 +130,70 @@ def test_baby_is_a_form_word_that_picks_usdas_baby_variety() -> None:
     assert "baby" in entry.form_words and "baby" not in entry.food_words
     found = magcalc.serving("½ cup frozen baby lima beans, thawed")
     assert "baby" in found.food.description and "Babyfood" not in found.food.description
+
+
+def test_a_such_as_list_gives_kinds_not_other_foods() -> None:
+    e = parse_entry("1½ cups assorted small tomatoes such as heirloom, cherry, or grape, halved")
+    assert e.food == "tomatoes"
+    assert e.readings == ()
+    assert {"cherry", "grape", "heirloom"} <= set(e.example_words)
+    assert "or" not in e.example_words
+
+
+def test_or_other_names_the_food_after_it() -> None:
+    e = parse_entry("4 cups chopped Jonagold or other sweet, crisp, juicy apples")
+    assert e.food_words[-1] == "apples" and "jonagold" not in e.food_words
+    assert "jonagold" in e.example_words and e.form_words == ("chopped",)
+    assert e.head_words == ()  # its commas part adjectives, not the name from the rest
+
+
+def test_a_name_in_brackets_is_a_reading_when_the_first_names_no_food() -> None:
+    e = parse_entry("½ teaspoon dried peperoncino (hot red pepper flakes), or to taste")
+    assert ("hot", "red", "pepper", "flakes") in e.readings
+    for aside in ("(see Notes)", "(do not peel)", "(optional)", "(about 2 cups)"):
+        assert parse_entry(f"2 pears {aside}").readings == (), aside
+
+
+def test_a_measure_that_is_a_food_alone_is_counted() -> None:
+    e = parse_entry("1 cookie")
+    assert (e.quantity, e.unit, e.unit_kind, e.food) == (1.0, None, "count", "cookie")
+    assert parse_entry("2 cookies, crumbled").food == "cookies"
+    assert parse_entry("1 biscuit cheddar cheese").unit == "biscuit"  # a measure of a food
+    assert quiet_serving("2 chocolate chip cookies").food.description.startswith(
+        "Cookies, chocolate chip"
+    )
+
+
+def test_with_ends_the_name() -> None:
+    assert parse_entry("1 can diced tomatoes with green chiles").head_words == ("tomatoes",)
+
+
+def test_blanched_skin_on_and_fillets_say_how_a_food_is_sold() -> None:
+    assert "blanched" in parse_entry("1 cup blanched almonds").form_words
+    assert "skin-on" in parse_entry("4 salmon fillets, skin on").ignored_words
+    e = parse_entry("1 pound salmon fillets")
+    assert (e.unit_kind, e.food, e.form_words) == ("mass", "salmon", ("fillets",))
+    assert "pea" in quiet_serving("1 cup blanched peas").food.description.lower()
+    assert "almond" in quiet_serving("1 cup blanched almonds").food.description.lower()
+    assert "canned" not in quiet_serving("4 x 175g salmon fillets, skin on").food.description
+
+
+@pytest.mark.parametrize(
+    ("text", "ml"),
+    [
+        ("½ cup (125 ml) dry white wine", 125.0),  # in brackets
+        ("¼ (50 mL) cup chopped flat-leaf parsley", 50.0),  # between amount and unit
+        ("1 cup chopped pecans, toasted 250 mL", 250.0),  # after the food
+        ("1 cup (0.25 L) milk", 250.0),  # litres in millilitres
+    ],
+)
+def test_a_stated_metric_volume_is_the_amount(text: str, ml: float) -> None:
+    """A recipe's own metric measure is what it measured; the cup is its rounding."""
+    e = parse_entry(text)
+    assert (e.quantity, e.unit, e.unit_kind) == (ml, "milliliter", "volume")
+    assert f"the stated volume {ml:g} mL is used" in e.notes
+
+
+def test_a_stated_weight_wins_over_a_stated_volume() -> None:
+    e = parse_entry("1 cup (250 mL, 120 g) flour")
+    assert (e.quantity, e.unit, e.stated_grams) == (1.0, "cup", 120.0)

@@ -219,6 +219,8 @@ def test_a_food_with_a_magnesium_value_before_one_without() -> None:
         ("sweet crisp juicy apples", "apple"),
         ("milk chocolate", "chocolate"),
         ("chocolate milk", "milk"),
+        ("diced tomatoes with green chiles", "tomato"),  # "A with B" is A
+        ("green chillies", "chilli"),  # an everyday spelling names a food too
     ],
 )
 def test_the_head_noun_is_the_last_word_that_names_a_food(query: str, head: str) -> None:
@@ -233,6 +235,9 @@ def test_the_head_noun_is_the_last_word_that_names_a_food(query: str, head: str)
         ("4 large uncooked rock lobster tails (5 to 6 ounces each)", "lobster", "pork"),
         ("½ cup canned black beans, drained", "bean", "soup"),
         ("1 egg yolk, beaten with 1 tablespoon cold water", "yolk", "pudding"),
+        ("½ cup squid rings", "", "rice with"),  # "Rice with squid" is rice (calamari is squid)
+        ("1 can (15 ounces) diced tomatoes with green chiles", "with green chil", "salsa"),
+        ("2 cups diced assorted tomatoes", "tomato", "salad"),
     ],
 )
 def test_the_food_has_the_entrys_head_noun(entry: str, must_have: str, must_not_have: str) -> None:
@@ -294,3 +299,91 @@ def test_powdered_finds_a_powder() -> None:
     assert "powder" in found.food.description.lower()
     # 3/4 of FNDDS's 94 g cup of powdered creamer, not of a liquid cup (240 g)
     assert found.grams < 100
+
+
+@pytest.mark.parametrize(
+    ("entry", "food", "weighed_as", "portion"),
+    [
+        ("½ head savoy cabbage, shredded", "Cabbage, savoy, raw", "Cabbage, raw", "head"),
+        ("1 small yellow bell pepper", "Peppers, sweet, yellow, raw", "Peppers, sweet, green, raw",
+         "small"),
+    ],
+)  # fmt: skip
+def test_a_variety_with_no_portion_is_weighed_as_its_plain_kind(
+    entry: str, food: str, weighed_as: str, portion: str
+) -> None:
+    """USDA lists no head of savoy cabbage and no small yellow pepper: the food is the one
+    typed, its weight that of the plain kind's portion, and the serving says so."""
+    found = quiet_serving(entry)
+    assert found.food.description == food
+    assert found.match is not None and found.match.portion_food is not None
+    assert found.match.portion_food.description == weighed_as
+    assert found.portion is not None and portion in found.portion.unit_description
+    assert found.portion in found.match.portion_food.portions
+    quantity = magcalc.parse_entry(entry).quantity
+    assert quantity is not None
+    assert found.grams == pytest.approx(quantity * found.portion.gram_weight / found.portion.amount)
+    assert any(weighed_as in note and "no USDA portion" in note for note in found.notes)
+    # The food's own magnesium, not the plain kind's.
+    assert found.food.magnesium_mg_per_100g is not None
+    assert found.magnesium_mg == pytest.approx(
+        found.food.magnesium_mg_per_100g * found.grams / 100.0
+    )
+
+
+def test_a_food_with_its_own_portion_is_weighed_by_it() -> None:
+    found = quiet_serving("1 large yellow bell pepper")
+    assert found.food.description == "Peppers, sweet, yellow, raw"
+    assert found.match is not None and found.match.portion_food is None
+
+
+@pytest.mark.parametrize(
+    ("entry", "context", "roasted"),
+    [
+        ("1 cup chopped pecans, toasted", "recipe", False),  # bought raw, toasted as a step
+        ("1 cup chopped pecans, toasted", "eaten", True),  # eaten toasted
+        ("1 cup toasted pecans", "recipe", True),  # bought toasted
+    ],
+)
+def test_a_preparation_after_a_comma_in_a_recipe_is_a_step(
+    entry: str, context: str, roasted: bool
+) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", magcalc.MatchWarning)
+        found = magcalc.serving(entry, context=context)  # type: ignore[arg-type]
+    description = found.food.description.lower()
+    assert "pecan" in description and ("roasted" in description) is roasted
+
+
+def test_plain_peas_are_green_peas() -> None:
+    """data/food_names.csv: plain peas are green peas (FNDDS 75120000 "Green peas, raw"),
+    not snow peas ("Peas, edible-podded")."""
+    assert quiet_serving("1 cup peas").food.description == "Peas, green, raw"
+    found = quiet_serving("1 cup blanched fresh peas or frozen peas, defrosted")
+    assert found.food.description.startswith("Peas, green")
+
+
+def test_a_reading_whose_words_were_mended_gives_way_to_one_read_as_typed() -> None:
+    """ "fleur" is one letter from "flour": the other reading, "Maldon salt", is salt."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", magcalc.MatchWarning)
+        found = magcalc.serving("1 tablespoon fleur de sel or Maldon salt, optional")
+    assert found.food.description == "Salt, table"
+
+
+def test_a_count_finds_a_portion_named_by_the_joined_words() -> None:
+    """SR Legacy 11507 "Sweet potato, raw, unprepared" weighs one as "sweetpotato, 5" long"
+    (130 g); "Sweet potato leaves" and its "leaf" are not one."""
+    found = quiet_serving("2 sweet potatoes")
+    assert found.food.description.startswith("Sweet potato, raw")
+    assert found.portion is not None and found.portion.unit_description.startswith("sweetpotato")
+    assert found.grams == pytest.approx(2 * found.portion.gram_weight / found.portion.amount)
+
+
+def test_a_part_that_ends_a_name_is_not_the_food() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", magcalc.MatchWarning)
+        flowers = magcalc.serving("3 pumpkins").food.description
+    assert "flower" not in flowers and "seed" not in flowers
+    assert "Seeds" in quiet_serving("1 oz pumpkin seeds").food.description  # typed: the seeds
+    assert "leaves" in quiet_serving("2 tbsp fresh coriander, chopped").food.description

@@ -11,14 +11,17 @@ swapped letters ("tablsepoons", "oucnes").
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Literal
 
-from magcalc._util import singular
-from magcalc.units import MASS_UNITS, VOLUME_UNITS
+from magcalc._util import shown, singular
+from magcalc.errors import AmountError
+from magcalc.units import MASS_UNITS, VOLUME_UNITS, expand_vulgar_fractions
 
 __all__ = [
     "BEFORE_UNIT",
     "CONTAINERS",
+    "FOOD_MEASURES",
     "FORM_WORDS",
     "IGNORED_WORDS",
     "MEASURE_OF",
@@ -28,7 +31,11 @@ __all__ = [
     "UNSTANDARD_MEASURES",
     "WORD",
     "UnitKind",
+    "bracket_reading",
     "classify",
+    "metric_volume",
+    "name_part",
+    "normalise_entry",
     "unit_at",
     "unswap",
 ]
@@ -66,7 +73,8 @@ FORM_WORDS = frozenset(
     "chopped diced sliced cubed cube shredded grated slivered minced mashed halved "
     "quartered crumbled floret pureed puree julienned crushed flaked pieces piece strips "
     "strip rings ring wedges wedge spears spear whole ground packed heaping heaped level "
-    "rounded thinly thickly shaved segments segment kernels kernel wholes halves".split()
+    "rounded thinly thickly shaved segments segment kernels kernel wholes halves "
+    "blanched".split()
 )
 # Words that do not say which food it is: they are kept aside, never matched.
 IGNORED_WORDS = frozenset(
@@ -81,7 +89,7 @@ IGNORED_WORDS = frozenset(
     "grass-fed pasture-raised commercial very really nice melted softened beaten whisked "
     "cooled warmed cleaned wiped smashed cored deveined stemmed husked shucked picked "
     "separated removed reserved discarded defrosted thawed room-temperature lukewarm tepid "
-    "unpeeled untrimmed boneless bone-in skin-on".split()
+    "unpeeled untrimmed boneless bone-in skin-on assorted lengthwise crosswise".split()
 )
 # Words before a unit that only say how full the measure is ("1 heaped tbsp").
 BEFORE_UNIT = frozenset(
@@ -207,6 +215,41 @@ def _is_food_word(word: str) -> bool:
     )
 
 
+# Measures that are foods themselves: alone, they are the food counted ("1 cookie").
+FOOD_MEASURES = frozenset({"biscuit", "cookie", "cracker", "sandwich", "patty"})
+# Brackets that say how to cook or where to look, not what the food is.
+_ASIDE_OPENERS = frozenset(
+    "see about optional or from also plus preferably if for to such use any do don't not no".split()
+)
+
+
+def bracket_reading(inner: str) -> str | None:
+    """The text in brackets as another name of the food, or None: "dried peperoncino
+    (hot red pepper flakes)" may be read as red pepper flakes when "peperoncino" names
+    no food; "(see Notes)", "(about 2 cups)" and "(optional)" name none."""
+    words = WORD.findall(inner.lower())
+    if not words or words[0] in _ASIDE_OPENERS or any(c.isdigit() for c in inner):
+        return None
+    return inner if any(map(_is_food_word, words)) else None
+
+
+_AMOUNT_NEXT = re.compile(r"\s*(?:\d|an?\b|one\b|some\b)", re.IGNORECASE)
+
+
+def name_part(text: str) -> str:
+    """The part of an entry's food text that names the food: before a comma ("egg
+    yolk, beaten"), and before "with" ("tomatoes with green chiles") where that part
+    names a food; all of "A or other B, C apples", whose commas part adjectives."""
+    if re.search(r"\bor\s+other\b", text, re.IGNORECASE):
+        return text.replace(",", " ")
+    head = text.split(",")[0]
+    found = re.search(r"\bwith\b", head, re.IGNORECASE)
+    if found is None or _AMOUNT_NEXT.match(head[found.end() :]):
+        return head  # "oatmeal with 1/2 cup milk": another food, with its own amount
+    before = head[: found.start()]
+    return before if classify(before)[0] else head
+
+
 def classify(text: str) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
     """Food, form, ignored and example ("such as ...") words of the food part of an
     entry, and the texts of its other readings where it names alternatives."""
@@ -216,7 +259,29 @@ def classify(text: str) -> tuple[list[str], list[str], list[str], list[str], lis
     # first names no food well.
     ignored: list[str] = []
     readings: list[str] = []
+    examples: list[str] = []
+    listed = re.search(r"\b(?:such as|including)\s+", low)
+    either = listed and re.search(r"(?:,\s*|\s+)or\s+", low[listed.end() :])
+    if listed and either:
+        # "tomatoes such as heirloom, cherry, or grape": the list, to its last item, gives
+        # kinds of the food, not other foods.
+        tail = low[listed.end() :]
+        comma = tail.find(",", either.end())
+        end = len(tail) if comma < 0 else comma
+        clause = WORD.findall(tail[:end])
+        ignored.extend([*WORD.findall(listed.group(0)), *clause])
+        examples.extend(w for w in clause if w not in _LINK_WORDS and w != "or")
+        low = low[: listed.start()] + tail[end:]
     cut = re.search(r"(?:,\s*|\s+)or\s+", low)
+    if cut and low[cut.end() :].startswith("other ") and WORD.findall(low[: cut.start()]):
+        # "Jonagold or other sweet, crisp apples": the food is the other; the first, a kind.
+        before = WORD.findall(low[: cut.start()])
+        named = [w for w in before if _is_food_word(w)]
+        ignored.extend([*named, "or", "other"])
+        examples.extend(named)
+        kept = " ".join(w for w in before if w not in named)
+        low = kept + " " + low[cut.end() + len("other ") :].replace(",", " ")
+        cut = None
     if cut and WORD.findall(low[: cut.start()]):
         first, rest = low[: cut.start()], low[cut.end() :]
         before, after = WORD.findall(first), WORD.findall(rest)
@@ -229,7 +294,7 @@ def classify(text: str) -> tuple[list[str], list[str], list[str], list[str], lis
             # first names no food); else the word alone ("lard or peanut oil") or the
             # other option.
             ignored.append(after[0])
-            low = " ".join([*before, *after[1:]])
+            low = " ".join(dict.fromkeys([*before, *after[1:]]))  # "fresh peas or frozen peas"
             if len(after) > 2:
                 readings.append(" ".join([*before, after[-1]]))
             readings.extend([first, other])
@@ -250,7 +315,6 @@ def classify(text: str) -> tuple[list[str], list[str], list[str], list[str], lis
         # "eggs, beaten, plus 2 egg yolks for glazing": what follows is another food.
         ignored.extend(WORD.findall(low[extra.start() :]))
         low = low[: extra.start()]
-    examples: list[str] = []
     for marker in _CLAUSE_MARKERS:
         at = low.find(marker)
         if at > 0 or (at == 0 and marker in ("optional", "divided")):
@@ -270,6 +334,7 @@ def classify(text: str) -> tuple[list[str], list[str], list[str], list[str], lis
     food: list[str] = []
     form: list[str] = []
     low = re.sub(r"(\d+(?:\.\d+)?)\s*%", r" \1pct ", low)
+    low = re.sub(r"\bskin\s+on\b", "skin-on", low)  # "fillets, skin on": how it is sold
     found = [unswap(w, _SWAPPABLE_WORDS) or w for w in WORD.findall(low)]
     for k, word in enumerate(found):
         if word == "whole" and k + 1 < len(found) and found[k + 1] in _WHOLE_FOODS:
@@ -285,3 +350,62 @@ def classify(text: str) -> tuple[list[str], list[str], list[str], list[str], lis
         else:
             food.append(word)
     return food, form, ignored, examples, readings
+
+
+_DIGIT_LETTER = re.compile(r"(\d)([a-zA-Z])")
+_LOST_SLASH = re.compile(r"(?<![\d?])(\d)\?(\d{1,2})(?![\d?])")
+_HYPHEN_UNIT = re.compile(
+    r"(\d)-(pounds?|ounces?|oz|lbs?|kg|g|grams?|inch(?:es)?|cm)\b", re.IGNORECASE
+)
+_UNIT_SLASH = re.compile(r"([a-zA-Z.])\s*/\s*(\d)")
+_DECIMAL_COMMA = re.compile(r"(?<![\d,])(\d+),(\d{1,2})(?![\d,])")
+_THOUSANDS = re.compile(r"(?<!\d)(\d{1,3}),(\d{3})(?!\d)")
+
+
+def normalise_entry(text: str) -> str:
+    """An entry as the parser reads it: plain digits (else AmountError), fractions
+    expanded, accents folded, "1,5" as 1.5 and "110g" as "110 g"."""
+    for ch in text:
+        category = unicodedata.category(ch)
+        if ch.isascii() or category not in ("No", "Nd"):
+            continue
+        if category == "No" and unicodedata.name(ch, "").startswith("VULGAR FRACTION"):
+            continue  # ½, ¾: fractions people write
+        if category == "Nd" and unicodedata.normalize("NFKC", ch).isascii():
+            continue  # fullwidth digits are digits
+        # Superscripts, subscripts, circled and other scripts' digits are not amounts.
+        name = unicodedata.name(ch, "a non-ASCII digit")
+        raise AmountError(
+            f"entry {shown(text)} has the character {ch!r} ({name}), which is not a "
+            "plain digit; write numbers with 0-9 (fractions such as ½ are fine)"
+        )
+    cleaned = unicodedata.normalize("NFKC", expand_vulgar_fractions(text))
+    cleaned = cleaned.replace("\u00a0", " ").replace("–", "-").replace("—", "-")
+    cleaned = cleaned.replace("’", "'").replace("~", " ")
+    if not cleaned.isascii():
+        # "crème fraîche", "jalapeño": the letters without their accents, as USDA writes them.
+        cleaned = "".join(
+            c for c in unicodedata.normalize("NFKD", cleaned) if not unicodedata.combining(c)
+        )
+    # "1?4 cup": a fraction slash lost to a text encoding (U+2044 became "?").
+    cleaned = _LOST_SLASH.sub(r"\1/\2", cleaned)
+    cleaned = _THOUSANDS.sub(r"\1\2", cleaned)
+    cleaned = _DECIMAL_COMMA.sub(r"\1.\2", cleaned)  # "1,5 cups" is 1.5 cups
+    cleaned = _HYPHEN_UNIT.sub(r"\1 \2", cleaned)  # "3-pound chicken" -> "3 pound chicken"
+    cleaned = _DIGIT_LETTER.sub(r"\1 \2", cleaned)  # "110g" -> "110 g"
+    cleaned = _UNIT_SLASH.sub(r"\1 / \2", cleaned)  # "110 g/4 oz" -> "110 g / 4 oz"
+    return " ".join(cleaned.split())
+
+
+_METRIC_VOLUME = re.compile(
+    r"^\s*(\d+(?:\.\d+)?)\s*(ml|millilit(?:er|re)s?|l|lit(?:er|re)s?)\.?\s*$", re.IGNORECASE
+)
+
+
+def metric_volume(text: str) -> float | None:
+    """The volume [mL] that a text such as "125 mL" or "1 L" states, or None."""
+    found = _METRIC_VOLUME.match(text)
+    if found is None:
+        return None
+    value = float(found.group(1))
+    return value if found.group(2).lower().startswith("m") else 1000.0 * value

@@ -70,9 +70,11 @@ from magcalc.foods._rules import (
     F_WITHOUT_SALT,
     FRESH_CUTS,
     GROUP_PENALTY,
+    NAME_PARTS,
     PART_WORDS,
     RAW_GROUPS,
     SALT_WORDS,
+    SIDE_CLAUSE,
     WEIGHTS,
     WWEIA_GROUPS,
 )
@@ -117,6 +119,8 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._built: IndexTables | None = None
         self._names: frozenset[str] | None = None
+        self._main: dict[int, frozenset[str]] = {}
+        self._tails: dict[int, str] = {}
 
     @property
     def _index(self) -> IndexTables:
@@ -198,6 +202,18 @@ class SearchIndex:
                         dropped += 1
                 i += 1
         return out, dropped
+
+    def mends(self, query_tokens: list[str]) -> bool:
+        """Whether reading these words mends a typed word into another ("fleur" ->
+        "flour"), not only drops one or reads an everyday name."""
+        index, known = self._index, everyday_names().words
+        return any(
+            t not in index.postings
+            and t not in known
+            and not t.isdigit()
+            and self._fuzzy_token(t) is not None
+            for t in query_tokens
+        )
 
     def _fuzzy_token(self, tok: str) -> str | None:
         index = self._index
@@ -291,7 +307,8 @@ class SearchIndex:
         q = self.correct(raw)
         if not q:
             return []
-        extras = {t for w in optional for t in tokens(w)} - set(q)
+        extras = {t for w in optional for t in tokens(w)}
+        extras = (extras | {a for t in extras for a in everyday_names().alias.get(t, ())}) - set(q)
         implied = {w for t in raw for w in everyday_names().implied.get(t, ())}
         weights = {t: index.idf.get(t, 0.0) for t in q}
         for t in q:
@@ -323,7 +340,8 @@ class SearchIndex:
                 for t in weights
             }
             for i in with_names:
-                acc[i] = self._matched_weight(i, weights, qset, others)
+                # Postings hold every word of its FNDDS names; only those _have admits count.
+                acc[i] = self._matched_weight(self._have(i, qset), weights, others)
         if not acc:
             return []
         qset |= extras
@@ -376,6 +394,14 @@ class SearchIndex:
                 if head <= qset:
                     score += WEIGHTS["head_all"]
             if not self.has_head(i, head_noun):
+                score -= WEIGHTS["head_noun"]
+            tail = self._tails.get(i)
+            if tail is None:
+                named = ordered_tokens(self.descriptions[i].split(",")[0])
+                tail = self._tails[i] = named[-1] if len(named) > 1 else ""
+            if tail in NAME_PARTS and tail not in qset:
+                # "Pumpkin flowers", "Beet greens": a part of the food typed (leaves are
+                # not one: "Coriander (cilantro) leaves" is fresh coriander).
                 score -= WEIGHTS["head_noun"]
             if qpairs and self.pairs(i) & qpairs:
                 score += WEIGHTS["pair"]
@@ -474,13 +500,24 @@ class SearchIndex:
         "blanched peas"): the last typed word that names some food, after preparation
         words ("hazelnuts toasted" -> hazelnut). Where that word is a part ("lobster
         tails", "squid rings", "chicken breast") the food is the word before it. Words
-        are read as typed, before everyday names are rewritten ("chocolate milk" is milk).
+        are read as typed, before everyday names are rewritten ("chocolate milk" is milk),
+        and an everyday name counts ("chillies"). In "A with B" the head is A's
+        ("tomatoes with green chiles" are tomatoes).
         """
         names = self._name_vocabulary()
-        typed = self._salt_mended(tokens(query))
+        aliases = everyday_names().alias
+        main, _, side = query.partition(" with ")
+        typed = self._salt_mended(tokens(main))
 
         def content(words: list[str]) -> list[str]:
-            return [t for t in words if t in names and t not in PREP_WORDS and not t.isdigit()]
+            return [
+                t
+                for t in words
+                if (t in names or t in aliases) and t not in PREP_WORDS and not t.isdigit()
+            ]
+
+        if side and not content(typed):
+            typed = self._salt_mended(tokens(query))
 
         found = content(typed) or content(self.correct(typed))  # a typo: its correction
         if not found:
@@ -504,7 +541,19 @@ class SearchIndex:
         if not head:
             return True
         index = self._index
-        return bool(index.tokens[i] & head) or any(name & head for name in index.synonyms[i])
+        return bool(self._main_words(i) & head) or any(name & head for name in index.synonyms[i])
+
+    def _main_words(self, i: int) -> frozenset[str]:
+        """Words of description ``i`` less what it is "with" or "excluding": "Rice with
+        squid" is not squid, and a salad "excluding tomato" is no tomato."""
+        words: frozenset[str] = self._index.tokens[i]
+        description = self.descriptions[i].lower()
+        if not SIDE_CLAUSE.search(description):
+            return words
+        found = self._main.get(i)
+        if found is None:
+            found = self._main[i] = words & frozenset(tokens(SIDE_CLAUSE.sub(" ", description)))
+        return found
 
     def head_words(self, i: int) -> frozenset[str]:
         """The words of food ``i``'s name (its first part, or the one after a category)."""
@@ -521,7 +570,7 @@ class SearchIndex:
             idf = index.idf
             for name in index.synonyms[i]:
                 got = name & typed
-                if not got:
+                if not got or got <= have:
                     continue
                 # The whole name, or at least half of it including its rarest word
                 # ("marzipan" for "marzipan paste").
@@ -530,16 +579,14 @@ class SearchIndex:
                     have = have | got
         return have
 
+    @staticmethod
     def _matched_weight(
-        self,
-        i: int,
+        have: frozenset[str],
         weights: dict[str, float],
-        qset: set[str],
         others: dict[str, tuple[set[str], set[str]]],
     ) -> float:
-        """Weight of the typed words that food ``i`` has (see :meth:`_have`); ``others``
-        holds each typed word's aliases and compounds, found once per query."""
-        have = self._have(i, qset)
+        """Weight of the typed words among the words a food has (see :meth:`_have`);
+        ``others`` holds each typed word's aliases and compounds, found once per query."""
         total = 0.0
         for t, w in weights.items():
             aliases, compounds = others[t]

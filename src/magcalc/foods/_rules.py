@@ -34,11 +34,13 @@ __all__ = [
     "GENERIC",
     "GROUP_DEFAULTS",
     "GROUP_PENALTY",
+    "NAME_PARTS",
     "NEGATED",
     "QUALIFIERS",
     "RAW_GROUPS",
     "SALTED",
     "SALT_WORDS",
+    "SIDE_CLAUSE",
     "UNCOOKED_WORDS",
     "UNSALTED",
     "WEIGHTS",
@@ -71,6 +73,9 @@ PART_WORDS = frozenset(
     "shoulder rump rack leaf floret kernel half piece slice cube strip ring stick chunk "
     "link patty wedge segment spear stalk head heart tip top bulb clove sprig bar".split()
 )
+# Parts of a plant that end a food's name ("Pumpkin flowers", "Beet greens"): not
+# the food itself unless typed.
+NAME_PARTS = frozenset("flower blossom sprout seed stem peel skin green top".split())
 # Per-food flags (bits), set when the index is built and read by the ranking.
 F_WITHOUT_SALT, F_WITH_SALT, F_RAW, F_COOKED, F_NO_MG, F_READY = 1, 2, 4, 8, 16, 32
 # FNDDS codes foods as eaten: a meat, grain or vegetable there that does not say raw is
@@ -109,6 +114,9 @@ GENERIC = re.compile(
 )
 # A segment that says what the food lacks ("no cheese", "without salt") describes
 # the plain food, not a variant.
+# What a food comes with or lacks, up to the next comma ("Rice with squid", "salad ...
+# excluding tomato"): not what the food is.
+SIDE_CLAUSE = re.compile(r"\b(?:with|excluding|except|without|no)\b[^,]*")
 NEGATED = re.compile(r"^(no|not|ns|nfs)\b")
 # What a food may lack and still be the plain food ("no added fat", "no salt", "NS as to
 # ..."); "no cheese" on a pizza is a variant.

@@ -227,7 +227,12 @@ def serving(
     qualifier the user typed ("1 cup chopped") wins, then the same unit, then the plain
     measure, then USDA's order. Among foods that match about equally well, one whose
     portions fit the amount wins, and one with a USDA magnesium value comes before one
-    without.
+    without. Where the food typed has no portion for the amount but a plainer kind of it
+    does (no other variant, preparation or food named), the food typed is weighed by
+    that kind's portion, as a dietitian would: "½ head savoy cabbage" is savoy cabbage
+    at half the weight of a head of "Cabbage, raw"; ``match.portion_food`` names the kind
+    and a note says so. A metric volume stated beside a household one ("½ cup (125 mL)")
+    is the amount; stated grams win over both.
 
     Where the best match is an FNDDS food and SR Legacy has the same kind of food
     (every typed word, no other variant, preparation or food named; brands may differ)
@@ -326,7 +331,14 @@ def serving(
                 "('2 eggs') or one of this food's portions: "
                 + (", ".join(p.label for p in resolved.portions) or "none")
             )
-    grams, portion, basis = resolve_portion(resolved, parsed, frozenset(tokens(" ".join(names))))
+    weighed = match.portion_food if match is not None and match.portion_food else resolved
+    grams, portion, basis = resolve_portion(weighed, parsed, frozenset(tokens(" ".join(names))))
+    if weighed is not resolved:
+        notes = (
+            *notes,
+            f"{resolved.description!r} has no USDA portion for {parsed.text!r}; the weight "
+            f"is that of {weighed.description!r} ({weighed.key})",
+        )
     return _serving(resolved, parsed, grams, portion, basis, match, notes)
 
 

@@ -16,28 +16,31 @@ The parser is deliberately literal: a character it cannot read exactly
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from pydantic import BaseModel, ConfigDict
 
-from magcalc._util import shown, singular
+from magcalc._util import singular
 from magcalc.errors import AmountError
 from magcalc.foods._entry_words import (
     BEFORE_UNIT,
     CONTAINERS,
+    FOOD_MEASURES,
     MEASURE_OF,
     MEASURE_WORDS,
     QUALIFIERS_BEFORE_UNIT,
     SIZE_WORDS,
     WORD,
     UnitKind,
+    bracket_reading,
     classify,
+    metric_volume,
+    name_part,
+    normalise_entry,
     unit_at,
 )
 from magcalc.units import (
     MASS_UNITS,
     Amount,
-    expand_vulgar_fractions,
     parse_number,
     unit_factor,
 )
@@ -93,6 +96,7 @@ _DIMENSION = re.compile(
 )
 _BABY = re.compile(r"\bbaby\b(?!\s+(?:food|formula|cereal))", re.IGNORECASE)
 _PLUS = re.compile(rf"^\s*plus\s+({_NUM})\s+", re.IGNORECASE)
+_CUTS = frozenset({"fillet", "fillets", "filet", "filets"})
 _PAREN = re.compile(r"\(([^()]*)\)")
 _MASS_AMOUNT = re.compile(
     rf"(?P<n>{_NUM})(?:\s*(?:-|to)\s*(?P<m>{_NUM}))?\s*-?\s*(?P<u>kg|kgs|g|gm|gms|grams?|"
@@ -103,14 +107,6 @@ _ALT_AMOUNT = re.compile(
     rf"^\s*/\s*(?:{_NUM}\s*(?:-|to)\s*)?{_NUM}\s*(?:fl\.?\s*oz|fluid\s+ounces?|[a-z]+)\.?",
     re.IGNORECASE,
 )
-_DIGIT_LETTER = re.compile(r"(\d)([a-zA-Z])")
-_LOST_SLASH = re.compile(r"(?<![\d?])(\d)\?(\d{1,2})(?![\d?])")
-_HYPHEN_UNIT = re.compile(
-    r"(\d)-(pounds?|ounces?|oz|lbs?|kg|g|grams?|inch(?:es)?|cm)\b", re.IGNORECASE
-)
-_UNIT_SLASH = re.compile(r"([a-zA-Z.])\s*/\s*(\d)")
-_DECIMAL_COMMA = re.compile(r"(?<![\d,])(\d+),(\d{1,2})(?![\d,])")
-_THOUSANDS = re.compile(r"(?<!\d)(\d{1,3}),(\d{3})(?!\d)")
 
 
 class Entry(BaseModel):
@@ -229,39 +225,6 @@ class Entry(BaseModel):
         return text
 
 
-def _normalise(text: str) -> str:
-    for ch in text:
-        category = unicodedata.category(ch)
-        if ch.isascii() or category not in ("No", "Nd"):
-            continue
-        if category == "No" and unicodedata.name(ch, "").startswith("VULGAR FRACTION"):
-            continue  # ½, ¾: fractions people write
-        if category == "Nd" and unicodedata.normalize("NFKC", ch).isascii():
-            continue  # fullwidth digits are digits
-        # Superscripts, subscripts, circled and other scripts' digits are not amounts.
-        name = unicodedata.name(ch, "a non-ASCII digit")
-        raise AmountError(
-            f"entry {shown(text)} has the character {ch!r} ({name}), which is not a "
-            "plain digit; write numbers with 0-9 (fractions such as ½ are fine)"
-        )
-    cleaned = unicodedata.normalize("NFKC", expand_vulgar_fractions(text))
-    cleaned = cleaned.replace("\u00a0", " ").replace("–", "-").replace("—", "-")
-    cleaned = cleaned.replace("’", "'").replace("~", " ")
-    if not cleaned.isascii():
-        # "crème fraîche", "jalapeño": the letters without their accents, as USDA writes them.
-        cleaned = "".join(
-            c for c in unicodedata.normalize("NFKD", cleaned) if not unicodedata.combining(c)
-        )
-    # "1?4 cup": a fraction slash lost to a text encoding (U+2044 became "?").
-    cleaned = _LOST_SLASH.sub(r"\1/\2", cleaned)
-    cleaned = _THOUSANDS.sub(r"\1\2", cleaned)
-    cleaned = _DECIMAL_COMMA.sub(r"\1.\2", cleaned)  # "1,5 cups" is 1.5 cups
-    cleaned = _HYPHEN_UNIT.sub(r"\1 \2", cleaned)  # "3-pound chicken" -> "3 pound chicken"
-    cleaned = _DIGIT_LETTER.sub(r"\1 \2", cleaned)  # "110g" -> "110 g"
-    cleaned = _UNIT_SLASH.sub(r"\1 / \2", cleaned)  # "110 g/4 oz" -> "110 g / 4 oz"
-    return " ".join(cleaned.split())
-
-
 def _mass_grams(value: float, unit: str) -> float:
     return value * unit_factor(MASS_UNITS[unit.lower()])
 
@@ -336,13 +299,15 @@ def parse_entry(text: str) -> Entry:
     if len(text) > MAX_ENTRY_CHARS:
         text = text[:MAX_ENTRY_CHARS]
         notes.append(f"only the first {MAX_ENTRY_CHARS} characters were read")
-    work = _normalise(text)
+    work = normalise_entry(text)
     if not work:
         raise AmountError("the food entry is empty; write e.g. '1 cup milk' or '2 eggs'")
     ignored: list[str] = []
     form: list[str] = []
     stated: float | None = None
     each_grams: float | None = None
+    asides: list[str] = []
+    stated_ml: float | None = None  # "½ cup (125 mL)": the metric volume stated
     # Brackets: a mass there is the weight of what was counted ("1 serving (28 g)");
     # anything else in them describes the food and is set aside.
     # "4 (8-ounce) swordfish steaks": a weight in brackets right after the count is
@@ -361,7 +326,9 @@ def parse_entry(text: str) -> Entry:
             else:
                 stated = grams
             continue
+        stated_ml = stated_ml or metric_volume(inner)
         ignored.extend(WORD.findall(inner.lower()))
+        asides.append(inner)
     work = " ".join(_PAREN.sub(" ", work).split())
 
     juice = _JUICE_OF.match(work)
@@ -416,6 +383,9 @@ def parse_entry(text: str) -> Entry:
         unit, kind, used = unit_at([w.rstrip(",") for w in words])
         if used and words[used - 1].endswith(","):
             words[used - 1] = words[used - 1].rstrip(",")
+        if kind == "measure" and unit in FOOD_MEASURES and not classify(" ".join(words[used:]))[0]:
+            # "1 cookie", "2 crackers": the measure is the food, counted.
+            unit, kind, used = None, None, 0
         words = words[used:]
         # "2 tablespoons plus 2 teaspoons": volumes (or masses) add up.
         plus = _PLUS.match(" ".join(words))
@@ -488,19 +458,26 @@ def parse_entry(text: str) -> Entry:
     if _BABY.search(food_text):
         form.append("baby")
         food_text = _BABY.sub(" ", food_text)
-    # A metric amount repeated after the food ("1 tsp ground cumin 5 mL") says nothing new.
+    # A metric amount repeated after the food ("1 cup pecans 250 mL"): a volume is the
+    # recipe's own metric measure, as one in brackets is ("½ cup (125 mL) wine").
     echo = _METRIC_ECHO.findall(food_text)
     if echo and quantity is not None:
         ignored.extend(w.lower() for e in echo for w in e.split())
         food_text = _METRIC_ECHO.sub(" ", food_text)
+        stated_ml = stated_ml or metric_volume(echo[-1])
+    if stated_ml and kind == "volume" and unit != "milliliter" and stated is None:
+        quantity, qrange, unit = stated_ml, None, "milliliter"
+        notes.append(f"the stated volume {stated_ml:g} mL is used")
     food_words, more_form, more_ignored, examples, reading_texts = classify(food_text)
     readings: list[tuple[str, ...]] = []
-    for reading in reading_texts:
+    for reading in (*reading_texts, *filter(None, map(bracket_reading, asides))):
         option = tuple(classify(reading)[0])
         if option and option != tuple(food_words) and option not in readings:
             readings.append(option)
     form.extend(more_form)
     ignored.extend(more_ignored)
+    if kind in ("mass", "volume") and len(food_words) > 1 and food_words[-1].lower() in _CUTS:
+        form.append(food_words.pop())  # "1 lb salmon fillets" weighs salmon
     if kind == "count" and unit is None and len(food_words) > 1:
         # "3 garlic cloves", "2 celery stalks": the measure stands after the food, in
         # its name ("2 pears, cut into thin slices" counts pears, not slices).
@@ -510,13 +487,11 @@ def parse_entry(text: str) -> Entry:
             only = MEASURE_OF.get(found_unit or "")
             if only is not None and (k == 0 or food_words[k - 1] != only):
                 continue  # "pork spare ribs" are ribs; "celery ribs" are stalks
-            if found_kind == "measure" and found_unit not in ("biscuit", "cookie", "cracker",
-                                                                  "sandwich"):  # fmt: skip
+            if found_kind == "measure" and found_unit not in FOOD_MEASURES:
                 unit, kind = found_unit, "measure"
                 food_words = food_words[:k] + food_words[k + 1 :]
                 break
-    head_text = food_text.split(",")[0]
-    name_words = [w for w in classify(head_text)[0] if w in food_words]
+    name_words = [w for w in classify(name_part(food_text))[0] if w in food_words]
     return Entry(
         text=original,
         quantity=quantity,
@@ -572,7 +547,7 @@ def parse_entries(text: str) -> list[Entry]:
     """
     if not isinstance(text, str):
         raise AmountError(f"a food entry must be text, not {type(text).__name__}")
-    work = _normalise(text[:MAX_ENTRY_CHARS])
+    work = normalise_entry(text[:MAX_ENTRY_CHARS])
     # Commas inside brackets and commas that introduce a form ("avocado, cubed") do
     # not split; only joiners followed by a new amount or a new food do.
     parts = [p for p in _split(work) if p.strip()]

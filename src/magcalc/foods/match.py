@@ -43,6 +43,10 @@ __all__ = ["Matcher"]
 # those of them that only say its state.
 _TYPED_AS_BOUGHT = frozenset({"dry", "uncooked", "raw", "unprepared"})
 _STATE_ONLY = frozenset({"uncooked", "unprepared"})
+# Preparations a recipe does to an ingredient after a comma, not states it is sold in.
+_INSTRUCTIONS = PREP_WORDS - frozenset(
+    "canned frozen dried dry dehydrated smoked raw cooked prepared uncooked unprepared".split()
+)
 # Nouns too general to name a food by themselves ("zzqx nonsense food").
 _CANS = frozenset({"can", "tin"})
 _GENERIC_NOUNS = frozenset(
@@ -138,6 +142,15 @@ class Matcher:
                 # weighs what was eaten, so there the unit decides nothing.
             )
         )
+        after = [w for w in entry.food_words if w not in entry.head_words]
+        if (
+            as_bought
+            and entry.head_words
+            and after
+            and set(tokens(" ".join(after))) <= _INSTRUCTIONS
+        ):
+            # "1 cup pecans, toasted" in a recipe: bought raw, toasted as a step.
+            query = " ".join(entry.head_words)
         if as_bought:
             # "Uncooked" says the state, which as_bought ranks by; USDA mostly writes "raw"
             # or "dry", so the word itself would match the few foods that say "uncooked".
@@ -175,6 +188,7 @@ class Matcher:
         if not ranked:
             raise UnknownFoodError(entry.text, table.suggest(query))
         best_score = ranked[0][1]
+        donor: int | None = None
         close = [i for i, sc in ranked if sc >= best_score - _PORTION_MARGIN]
         # magcalc answers in magnesium: among close matches, a food USDA gives a value
         # for comes before one it does not ("Candies, SYMPHONY Milk Chocolate Bar").
@@ -198,12 +212,21 @@ class Matcher:
                     resolve_portion(table.food_at(i), amount, names)
                 except MagcalcError:
                     continue
-                chosen = i
+                if i in close or not self._weighs_as(query, close[0], i):
+                    chosen = i
+                else:
+                    donor = i  # "½ head savoy cabbage": the savoy, weighed as cabbage
                 break
             else:
+                donor = self._donor(entry, query, close[0], source, amount, names, context)
                 # No match has a portion for the amount ("½ large red onion": FNDDS's red
                 # onion has no "large"): the food's head noun may ("Onions, raw", large).
-                if len(entry.food_words) > 1 and noun and noun not in _GENERIC_NOUNS:
+                if (
+                    donor is None
+                    and len(entry.food_words) > 1
+                    and noun
+                    and noun not in _GENERIC_NOUNS
+                ):
                     tail = entry.model_copy(update={"food_words": (noun,), "head_words": ()})
                     try:
                         found = self._again(tail, source, amount, notes, context)
@@ -211,10 +234,14 @@ class Matcher:
                     except MagcalcError:
                         pass
                     else:
-                        weak = found[1].model_copy(update={"quality": "weak"})
-                        return self._finish_match(entry, (found[0], weak, found[2]), warn)
+                        row = table.row_of(found[0].key)
+                        if row is not None and self._weighs_as(query, close[0], row):
+                            donor = row
+                        else:
+                            weak = found[1].model_copy(update={"quality": "weak"})
+                            return self._finish_match(entry, (found[0], weak, found[2]), warn)
         switched: tuple[str, ...] = ()
-        if source is None and table.sources[chosen] == FNDDS:
+        if source is None and table.sources[chosen] == FNDDS and donor is None:
             chosen, switched = self._analysed_instead(query, chosen, ranked, amount)
         score = dict(ranked)[chosen]
         coverage = self.index.coverage(query, chosen)
@@ -293,6 +320,7 @@ class Matcher:
             ignored_words=entry.ignored_words,
             form_words=entry.form_words,
             alternatives=alternatives,
+            portion_food=None if donor is None else table.food_at(donor),
         )
         if quality == "weak" and warn:
             others = "; ".join(a.food.description for a in alternatives) or "none"
@@ -343,13 +371,17 @@ class Matcher:
                 found = self._again(option, source, amount, notes, context)
             except UnknownFoodError:
                 continue
-            if first is None:
-                first = found
+            if first is None or (self._mended(first[1]) and not self._mended(found[1])):
+                first = found  # "fleur de sel or Maldon salt": salt, not a mended "flour"
             if self._names_well(found, single_ok=k == 0):
                 return self._finish_match(entry, found, warn)
         if first is None:
             raise UnknownFoodError(entry.text, self.table.suggest(entry.food))
         return self._finish_match(entry, first, warn)
+
+    def _mended(self, match: Match) -> bool:
+        """Whether the words matched were mended into others ("fleur" -> "flour")."""
+        return self.index.mends(tokens(match.query))
 
     def _match_span(
         self,
@@ -392,6 +424,8 @@ class Matcher:
         row = self.table.row_of(food.key)
         if row is None:
             return False
+        if self._mended(match):
+            return False  # a reading whose words were mended ("fleur" -> flour) is no name
         typed = self.index.correct(tokens(match.query))
         head = self.index.head_words(row)
         if len(set(typed)) <= 1:
@@ -499,6 +533,56 @@ class Matcher:
             if (added - brand_words(table.descriptions[mine])) & self.index.head_words(mine):
                 return False
         return True
+
+    def _donor(
+        self,
+        entry: Entry,
+        query: str,
+        food: int,
+        source: str | None,
+        amount: Amount,
+        names: frozenset[str],
+        context: EntryContext,
+    ) -> int | None:
+        """A plainer kind of ``food`` with a portion for the amount: the entry less one
+        of its words ("bell pepper" for a small yellow bell pepper), or None."""
+        words = entry.food_words
+        if len(words) < 2:
+            return None
+        for k in range(len(words)):
+            part = entry.model_copy(
+                update={"food_words": words[:k] + words[k + 1 :], "head_words": ()}
+            )
+            try:
+                found = self._again(part, source, None, False, context)[0]
+                resolve_portion(found, amount, names)
+            except MagcalcError:
+                continue
+            row = self.table.row_of(found.key)
+            if row is not None and self._weighs_as(query, food, row):
+                return row
+        return None
+
+    def _weighs_as(self, query: str, food: int, other: int) -> bool:
+        """Whether ``other`` is ``food`` less a typed variety word, so that its portion
+        weighs ``food`` ("Cabbage, raw" for a head of savoy cabbage, a small green pepper
+        for a small yellow one).
+
+        It covers less of what was typed, is in the same food group, and adds no variant,
+        preparation or other food's word to ``food``'s description; a dietitian weighs a
+        variety USDA lists no household measure for as its plain kind.
+        """
+        table, index = self.table, self.index
+        if index.coverage(query, other) >= index.coverage(query, food):
+            return False
+        if index.food_groups[other] != index.food_groups[food]:
+            return False
+        added = (
+            set(tokens(table.descriptions[other]))
+            - set(tokens(table.descriptions[food]))
+            - (NEUTRAL_WORDS - PREP_WORDS)
+        )
+        return not added & (VARIANT_WORDS | PREP_WORDS | self._food_names())
 
     def _food_names(self) -> frozenset[str]:
         """Words that are a food's whole name in SR Legacy ("Cereals, oats", "Biscuits")."""

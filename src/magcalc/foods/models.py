@@ -311,6 +311,10 @@ class Match(BaseModel):
         words that chose the portion ("cubed").
     alternatives : tuple of FoodMatch
         The next best foods, best first.
+    portion_food : Food or None
+        The food whose USDA portion weighs the amount, where the matched food has none
+        for it and a plainer kind does ("½ head savoy cabbage" is weighed as a head of
+        "Cabbage, raw"); None when the matched food's own portion is used.
 
     Examples
     --------
@@ -330,6 +334,7 @@ class Match(BaseModel):
     ignored_words: tuple[str, ...] = ()
     form_words: tuple[str, ...] = ()
     alternatives: tuple[FoodMatch, ...] = ()
+    portion_food: Food | None = None
 
 
 class Serving(BaseModel):

@@ -10,6 +10,7 @@ portion states.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -249,7 +250,9 @@ def _count_portion(
     fruit", "1 whole", "1 piece", else a per-piece weight that a portion states ("oz
     (23 whole kernels)").
     """
-    food_names = names | frozenset(tokens(food.description.split(",")[0]))
+    named = tokens(food.description.split(",")[0])
+    # "1 sweet potato" is SR's "sweetpotato, 5\" long": a name's words joined count too.
+    food_names = names | frozenset(named) | {a + b for a, b in itertools.pairwise(named)}
 
     def rank(item: tuple[Portion, PortionKey]) -> tuple[int, int]:
         p, k = item
