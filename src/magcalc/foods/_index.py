@@ -206,14 +206,9 @@ class SearchIndex:
     def mends(self, query_tokens: list[str]) -> bool:
         """Whether reading these words mends a typed word into another ("fleur" ->
         "flour"), not only drops one or reads an everyday name."""
-        index, known = self._index, everyday_names().words
-        return any(
-            t not in index.postings
-            and t not in known
-            and not t.isdigit()
-            and self._fuzzy_token(t) is not None
-            for t in query_tokens
-        )
+        postings, known = self._index.postings, everyday_names().words
+        unread = [t for t in query_tokens if t not in postings and t not in known]
+        return any(not t.isdigit() and self._fuzzy_token(t) is not None for t in unread)
 
     def _fuzzy_token(self, tok: str) -> str | None:
         index = self._index
@@ -395,11 +390,7 @@ class SearchIndex:
                     score += WEIGHTS["head_all"]
             if not self.has_head(i, head_noun):
                 score -= WEIGHTS["head_noun"]
-            tail = self._tails.get(i)
-            if tail is None:
-                named = ordered_tokens(self.descriptions[i].split(",")[0])
-                tail = self._tails[i] = named[-1] if len(named) > 1 else ""
-            if tail in NAME_PARTS and tail not in qset:
+            if index.tokens[i] & NAME_PARTS and self._name_tail(i) in NAME_PARTS - qset:
                 # "Pumpkin flowers", "Beet greens": a part of the food typed (leaves are
                 # not one: "Coriander (cilantro) leaves" is fresh coriander).
                 score -= WEIGHTS["head_noun"]
@@ -541,18 +532,28 @@ class SearchIndex:
         if not head:
             return True
         index = self._index
-        return bool(self._main_words(i) & head) or any(name & head for name in index.synonyms[i])
+        if index.tokens[i] & head and self._main_words(i) & head:
+            return True
+        return any(name & head for name in index.synonyms[i])
+
+    def _name_tail(self, i: int) -> str:
+        """The last word of description ``i``'s first part ("flower" of "Pumpkin flowers")."""
+        found = self._tails.get(i)
+        if found is None:
+            named = ordered_tokens(self.descriptions[i].split(",")[0])
+            found = self._tails[i] = named[-1] if len(named) > 1 else ""
+        return found
 
     def _main_words(self, i: int) -> frozenset[str]:
         """Words of description ``i`` less what it is "with" or "excluding": "Rice with
         squid" is not squid, and a salad "excluding tomato" is no tomato."""
-        words: frozenset[str] = self._index.tokens[i]
-        description = self.descriptions[i].lower()
-        if not SIDE_CLAUSE.search(description):
-            return words
         found = self._main.get(i)
         if found is None:
-            found = self._main[i] = words & frozenset(tokens(SIDE_CLAUSE.sub(" ", description)))
+            found = self._index.tokens[i]
+            description = self.descriptions[i].lower()
+            if SIDE_CLAUSE.search(description):
+                found = found & frozenset(tokens(SIDE_CLAUSE.sub(" ", description)))
+            self._main[i] = found
         return found
 
     def head_words(self, i: int) -> frozenset[str]:
