@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -11,9 +12,10 @@ from typing_extensions import Self
 
 from magcalc.errors import InputError, MagcalcError
 
-__all__ = ["InputModel", "ValueModel", "as_magcalc_error", "computed"]
+__all__ = ["InputModel", "ValueModel", "as_magcalc_error", "computed", "validated"]
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 def as_magcalc_error(err: ValidationError, cls: type[InputError] = InputError) -> MagcalcError:
@@ -46,6 +48,21 @@ class ValueModel(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
+def validated(build: Callable[[], T], convert: Callable[[ValidationError], MagcalcError]) -> T:
+    """
+    ``build()``, its pydantic ValidationError raised as ``convert(err)``.
+
+    The error is raised after the handler, so it carries no ValidationError as its
+    context: where tblib pickles exceptions with their context (dask does once
+    distributed is installed), that context cannot be pickled back.
+    """
+    try:
+        return build()
+    except ValidationError as err:
+        error = convert(err)
+    raise error
+
+
 def computed(cls: type[M], fields: dict[str, Any], given: Iterable[str] | None = None) -> M:
     """
     A model of values magcalc has just computed, without validating them again.
@@ -76,12 +93,8 @@ class InputModel(BaseModel):
     error_class: ClassVar[type[InputError]] = InputError
 
     def __init__(self, /, **data: Any) -> None:
-        try:
-            super().__init__(**data)
-            return
-        except ValidationError as err:
-            error = as_magcalc_error(err, type(self).error_class)
-        raise error  # outside the handler: no ValidationError context to pickle
+        init = super().__init__
+        validated(lambda: init(**data), partial(as_magcalc_error, cls=type(self).error_class))
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         """
@@ -108,17 +121,13 @@ class InputModel(BaseModel):
     @classmethod
     def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
         """Validate a dict (or object); errors are ``error_class``."""
-        try:
-            return super().model_validate(obj, *args, **kwargs)
-        except ValidationError as err:
-            error = as_magcalc_error(err, cls.error_class)
-        raise error  # outside the handler: no ValidationError context to pickle
+        method = super().model_validate
+        convert = partial(as_magcalc_error, cls=cls.error_class)
+        return validated(lambda: method(obj, *args, **kwargs), convert)
 
     @classmethod
     def model_validate_json(cls, json_data: Any, *args: Any, **kwargs: Any) -> Self:
         """Validate JSON text; errors are ``error_class``."""
-        try:
-            return super().model_validate_json(json_data, *args, **kwargs)
-        except ValidationError as err:
-            error = as_magcalc_error(err, cls.error_class)
-        raise error  # outside the handler: no ValidationError context to pickle
+        method = super().model_validate_json
+        convert = partial(as_magcalc_error, cls=cls.error_class)
+        return validated(lambda: method(json_data, *args, **kwargs), convert)

@@ -408,6 +408,8 @@ def _factors(
 
 def _warn_weak(values: Iterable[Any]) -> None:
     """One MatchWarning for every food name of a call that matched a food only in part."""
+    if not _weak:
+        return
     weak = {v: _weak[k] for v in values if type(v) is str and (k := v.strip()) in _weak}
     if not weak:
         return

@@ -173,13 +173,8 @@ def _mapper(
 
     def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         _, types = _pyspark()
-        # Arrow batches split a partition at a row count, possibly inside a person:
-        # the partition is assessed as one frame, so every person is whole.
-        parts = list(batches)
-        if not parts:
-            return
-        part = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-        if not len(part):
+        part = _whole(batches)
+        if part is None:
             return
         got = shared()
         part = part.drop(columns=key)
@@ -202,6 +197,16 @@ def _mapper(
     return run
 
 
+def _whole(batches: Iterator[pd.DataFrame]) -> pd.DataFrame | None:
+    """A partition as one frame, or None when it is empty: Arrow batches split it at a row
+    count, possibly inside a person, and every person must be assessed whole."""
+    parts = list(batches)
+    if not parts:
+        return None
+    part = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    return part if len(part) else None
+
+
 def _collector(
     shared: Callable[[], _Shared], key: str, numbered: bool
 ) -> Callable[[Iterator[pd.DataFrame]], Iterator[pd.DataFrame]]:
@@ -214,11 +219,8 @@ def _collector(
     """
 
     def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        parts = list(batches)
-        if not parts:
-            return
-        part = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-        if not len(part):
+        part = _whole(batches)
+        if part is None:
             return
         part = part.drop(columns=key)
         counts = None

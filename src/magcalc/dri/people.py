@@ -26,6 +26,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 from typing_extensions import Self
 
+from magcalc._models import validated
 from magcalc.errors import PersonError
 
 __all__ = ["MAX_AGE_YEARS", "PREGNANCY_AGE_YEARS", "Person", "Sex"]
@@ -145,30 +146,20 @@ class Person(BaseModel):
     conditions: tuple[str, ...] = ()
 
     def __init__(self, **data: Any) -> None:
-        try:
-            super().__init__(**data)
-            return
-        except ValidationError as err:
-            error = _person_error(err)
-        raise error  # outside the handler: no ValidationError context to pickle
+        init = super().__init__
+        validated(lambda: init(**data), _person_error)
 
     @classmethod
     def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
         """Validate a dict (or object) into a Person; errors are :class:`PersonError`."""
-        try:
-            return super().model_validate(obj, *args, **kwargs)
-        except ValidationError as err:
-            error = _person_error(err)
-        raise error  # outside the handler: no ValidationError context to pickle
+        method = super().model_validate
+        return validated(lambda: method(obj, *args, **kwargs), _person_error)
 
     @classmethod
     def model_validate_json(cls, json_data: Any, *args: Any, **kwargs: Any) -> Self:
         """Validate JSON text into a Person; errors are :class:`PersonError`."""
-        try:
-            return super().model_validate_json(json_data, *args, **kwargs)
-        except ValidationError as err:
-            error = _person_error(err)
-        raise error  # outside the handler: no ValidationError context to pickle
+        method = super().model_validate_json
+        return validated(lambda: method(json_data, *args, **kwargs), _person_error)
 
     @field_validator("age_years", "age_months", mode="before")
     @classmethod

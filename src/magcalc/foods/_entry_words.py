@@ -31,6 +31,7 @@ __all__ = [
     "UNSTANDARD_MEASURES",
     "WORD",
     "UnitKind",
+    "before_with",
     "bracket_reading",
     "classify",
     "metric_volume",
@@ -243,11 +244,18 @@ def name_part(text: str) -> str:
     if re.search(r"\bor\s+other\b", text, re.IGNORECASE):
         return text.replace(",", " ")
     head = text.split(",")[0]
-    found = re.search(r"\bwith\b", head, re.IGNORECASE)
-    if found is None or _AMOUNT_NEXT.match(head[found.end() :]):
-        return head  # "oatmeal with 1/2 cup milk": another food, with its own amount
-    before = head[: found.start()]
-    return before if classify(before)[0] else head
+    before = before_with(head)
+    return before if before != head and classify(before)[0] else head
+
+
+def before_with(text: str) -> str:
+    """A food name up to "with" ("tomatoes" of "tomatoes with green chiles"): English
+    names the food before what it comes with. All of it where an amount follows "with"
+    ("oatmeal with 1/2 cup milk" names another food with its own amount)."""
+    found = re.search(r"\bwith\b", text, re.IGNORECASE)
+    if found is None or _AMOUNT_NEXT.match(text[found.end() :]):
+        return text
+    return text[: found.start()]
 
 
 def classify(text: str) -> tuple[list[str], list[str], list[str], list[str], list[str]]:

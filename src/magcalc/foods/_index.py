@@ -56,6 +56,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from magcalc.foods._build import IndexTables, build_tables, export_state, load_state
+from magcalc.foods._entry_words import before_with
 from magcalc.foods._rules import (
     AS_BOUGHT,
     COOKED_GROUPS,
@@ -497,7 +498,7 @@ class SearchIndex:
         """
         names = self._name_vocabulary()
         aliases = everyday_names().alias
-        main, _, side = query.partition(" with ")
+        main = before_with(query)
         typed = self._salt_mended(tokens(main))
 
         def content(words: list[str]) -> list[str]:
@@ -507,7 +508,7 @@ class SearchIndex:
                 if (t in names or t in aliases) and t not in PREP_WORDS and not t.isdigit()
             ]
 
-        if side and not content(typed):
+        if main != query and not content(typed):
             typed = self._salt_mended(tokens(query))
 
         found = content(typed) or content(self.correct(typed))  # a typo: its correction

@@ -96,7 +96,7 @@ _DIMENSION = re.compile(
 )
 _BABY = re.compile(r"\bbaby\b(?!\s+(?:food|formula|cereal))", re.IGNORECASE)
 _PLUS = re.compile(rf"^\s*plus\s+({_NUM})\s+", re.IGNORECASE)
-_CUTS = frozenset({"fillet", "fillets", "filet", "filets"})
+_CUTS = frozenset({"fillet", "filet"})
 _PAREN = re.compile(r"\(([^()]*)\)")
 _MASS_AMOUNT = re.compile(
     rf"(?P<n>{_NUM})(?:\s*(?:-|to)\s*(?P<m>{_NUM}))?\s*-?\s*(?P<u>kg|kgs|g|gm|gms|grams?|"
@@ -476,7 +476,8 @@ def parse_entry(text: str) -> Entry:
             readings.append(option)
     form.extend(more_form)
     ignored.extend(more_ignored)
-    if kind in ("mass", "volume") and len(food_words) > 1 and food_words[-1].lower() in _CUTS:
+    last = singular(food_words[-1].lower()) if len(food_words) > 1 else ""
+    if kind in ("mass", "volume") and last in _CUTS:
         form.append(food_words.pop())  # "1 lb salmon fillets" weighs salmon
     if kind == "count" and unit is None and len(food_words) > 1:
         # "3 garlic cloves", "2 celery stalks": the measure stands after the food, in
