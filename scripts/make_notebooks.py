@@ -85,6 +85,15 @@ print(meal)
 # Where the two USDA sources disagree strongly on a food, the result says so.
 magcalc.serving("2 large biscuits shredded wheat").notes
 """),
+    code("""
+# USDA weighs no head of savoy cabbage: the savoy, weighed as a head of plain cabbage (noted).
+s = magcalc.serving("½ head savoy cabbage")
+s.food.description, s.match.portion_food.description, s.grams, s.notes
+"""),
+    code("""
+# A metric volume stated beside a cup is the amount measured.
+print(magcalc.serving("½ cup (125 mL) dry white wine"))
+"""),
     md("""
 ## A person and a few days of intake
 
@@ -422,6 +431,20 @@ result.people[["person_id", "life_stage", "n_days", "food_mg", "supplemental_mg"
                "ear_mg", "probability_adequate", "exceeds_ul"]].head()
 """),
     md("""
+A food name that matches a USDA food only in part is used as matched, and said: one
+`MatchWarning` per call lists such names with the food each became. Give FDC ids or USDA
+descriptions where it matters.
+"""),
+    code("""
+import warnings
+
+odd = pd.DataFrame({"person_id": [0], "day": [1], "food": ["fish steaks"], "amount": ["4 oz"]})
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    assess_frame(odd, people)
+print(caught[0].message)
+"""),
+    md("""
 ## Prevalence of inadequacy (EAR cut-point)
 
 The share of each group whose intake is below the EAR, and the share over the supplemental UL. The
@@ -454,9 +477,10 @@ ax.legend();
     md("""
 ## Scaling out
 
-The same per-partition function runs on Dask (`magcalc.batch.assess_dask`, or
-`assess_partition` with `map_partitions`), and on Spark with `applyInPandas` grouped by
-`person_id` (see the README).
+The same per-partition function runs on Dask (`magcalc.batch.assess_dask`, lazy, also on a
+`dask.distributed` cluster; or `assess_partition` with `map_partitions`), and on Spark
+(`magcalc.batch.assess_spark`: `mapInPandas` over a diary repartitioned by person;
+`.compute()` gives the same result as `assess_frame`). See the README.
 
 ## Sources
 
